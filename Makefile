@@ -1,0 +1,39 @@
+# Quick start: `make demo` (crawl the bundled local news site) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast lint bench-extraction bench-dedupe clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m tests.newssite.demo --out output/demo
+
+test: $(STAMP)
+	$(BIN)/ruff check crawler pipelines tests benchmarks
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check crawler pipelines tests benchmarks
+	$(BIN)/ruff format --check crawler pipelines tests benchmarks
+	$(BIN)/mypy
+
+bench-extraction: $(STAMP)
+	$(BIN)/python benchmarks/extraction.py
+
+bench-dedupe: $(STAMP)
+	$(BIN)/python benchmarks/dedupe_quality.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
