@@ -1,0 +1,1 @@
+"""The Scrapy project of newscorpus: settings, spiders, middlewares and the ``newscorpus`` command."""

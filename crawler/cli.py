@@ -1,0 +1,58 @@
+"""The ``newscorpus`` command: one sub-command a module under ``crawler.commands``.
+
+Sub-command modules are imported only when used, so ``newscorpus dedupe`` does not start Twisted and
+``newscorpus --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+#: sub-command -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "crawl": ("crawler.commands.crawl", "crawl news sites into a JSONL corpus"),
+    "extract": ("crawler.commands.extract", "extract articles from saved HTML pages"),
+    "dedupe": ("crawler.commands.dedupe", "drop duplicate stories from existing JSONL files"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newscorpus", description="Build clean news corpora: crawl, extract, clean, dedupe, write JSONL."
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run = getattr(args, "run", None)
+    if run is None:
+        parser.error(f"the {args.command} command is not available in this installation")
+    try:
+        return int(run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Why an item left the pipeline: one exception class per reason.
+
+Scrapy counts dropped items by exception class name (``item_dropped_reasons_count/<Class>``), so every reason
+is its own class. The write stage turns each drop into a line of ``rejected.jsonl`` or ``duplicates.jsonl``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from scrapy.exceptions import DropItem
+
+
+class Rejected(DropItem):
+    """An item that is not written to the corpus, with the stage and reason recorded in ``rejected.jsonl``."""
+
+    stage: ClassVar[str] = "pipeline"
+    reason: ClassVar[str] = "rejected"
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        message = f"{self.stage}/{self.reason}" + (f": {detail}" if detail else "")
+        super().__init__(message, log_level="DEBUG")
+
+    def record(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The ``rejected.jsonl`` line for this drop."""
+        return {
+            "url": item.get("url"),
+            "stage": self.stage,
+            "reason": self.reason,
+            "detail": self.detail,
+        }
+
+
+# fetch: raised by the spider's own checks, before any stage runs.
+class FetchFailed(Rejected):
+    stage, reason = "fetch", "failed"
+
+
+# extract
+class UnreadablePage(Rejected):
+    stage, reason = "extract", "unreadable"
+
+
+class NotAnArticle(Rejected):
+    stage, reason = "extract", "not-article"
+
+
+class NoText(Rejected):
+    stage, reason = "extract", "no-text"
+
+
+class PublishedBeforeSince(Rejected):
+    stage, reason = "extract", "before-since"
+
+
+# language
+class LanguageNotWanted(Rejected):
+    stage, reason = "language", "not-wanted"
+
+
+# quality
+class TooShort(Rejected):
+    stage, reason = "quality", "too-short"
+
+
+class TooFewLetters(Rejected):
+    stage, reason = "quality", "too-few-letters"
+
+
+class ListLike(Rejected):
+    stage, reason = "quality", "list-like"
+
+
+class TooRepetitive(Rejected):
+    stage, reason = "quality", "repetitive"
+
+
+# write
+class MaxArticlesReached(Rejected):
+    stage, reason = "write", "max-articles"
+
+
+class Duplicate(DropItem):
+    """A copy of a story already kept; recorded in ``duplicates.jsonl``, never in ``rejected.jsonl``."""
+
+    kind: ClassVar[str] = "duplicate"
+
+    def __init__(self, duplicate_of: str, score: float, duplicate_of_url: str | None = None) -> None:
+        self.duplicate_of = duplicate_of
+        self.duplicate_of_url = duplicate_of_url
+        self.score = score
+        super().__init__(f"{self.kind} duplicate of {duplicate_of} ({score:.3f})", log_level="DEBUG")
+
+    def record(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The ``duplicates.jsonl`` line for this drop."""
+        return duplicate_record(item, self.kind, self.duplicate_of, self.score, self.duplicate_of_url)
+
+
+class ExactDuplicate(Duplicate):
+    kind = "exact"
+
+
+class NearDuplicate(Duplicate):
+    kind = "near"
+
+
+class RewordedDuplicate(Duplicate):
+    kind = "reworded"
+
+
+def duplicate_record(
+    item: dict[str, Any], kind: str, duplicate_of: str, score: float, duplicate_of_url: str | None = None
+) -> dict[str, Any]:
+    """A ``duplicates.jsonl`` line: the dropped copy and the kept article it repeats."""
+    return {
+        "id": item.get("id"),
+        "url": item.get("url"),
+        "domain": item.get("domain"),
+        "title": item.get("title"),
+        "kind": kind,
+        "score": round(float(score), 4),
+        "duplicate_of": duplicate_of,
+        "duplicate_of_url": duplicate_of_url,
+    }

@@ -1,0 +1,186 @@
+"""Rolling JSONL shards, written under a temporary name and renamed only when complete.
+
+A reader (or a resumed run) never sees a half-written shard: ``articles-00000.jsonl`` exists only once every
+line in it is complete and flushed to disk.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+logger = logging.getLogger(__name__)
+
+COMPRESSIONS = {None: "", "gz": ".gz", "zst": ".zst"}
+PART_SUFFIX = ".part"
+
+
+@dataclass
+class ShardInfo:
+    """What the manifest says of a finished shard."""
+
+    name: str
+    lines: int
+    bytes: int
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "lines": self.lines, "bytes": self.bytes, "sha256": self.sha256}
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """One JSONL line: UTF-8 text kept readable, no trailing newline."""
+    return json.dumps(record, ensure_ascii=False)
+
+
+def open_binary_writer(path: Path, compress: str | None) -> IO[bytes]:
+    """A binary file object that compresses what is written to it, as the shard suffix says."""
+    raw = open(path, "wb")  # noqa: SIM115 - closed by the returned wrapper
+    if compress is None:
+        return raw
+    if compress == "gz":
+        return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0)  # type: ignore[return-value]
+    if compress == "zst":
+        import zstandard
+
+        return zstandard.ZstdCompressor(level=6).stream_writer(raw, closefd=True)  # type: ignore[return-value]
+    raw.close()
+    raise ValueError(f"unknown compression {compress!r}: use one of gz, zst")
+
+
+def open_text_reader(path: Path) -> IO[str]:
+    """Read a shard whatever its compression, judged by its suffix."""
+    name = path.name.removesuffix(PART_SUFFIX)
+    if name.endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
+    if name.endswith(".zst"):
+        import zstandard
+
+        stream = zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), closefd=True)  # noqa: SIM115
+        return io.TextIOWrapper(stream, encoding="utf-8")
+    return open(path, encoding="utf-8")  # noqa: SIM115
+
+
+def iter_records(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of a shard (any compression)."""
+    with open_text_reader(path) as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """sha256 and size of a finished file, read in blocks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class ShardWriter:
+    """Writes records to ``<prefix>-NNNNN.jsonl[.gz|.zst]`` files of bounded size in one folder."""
+
+    def __init__(
+        self, folder: Path, prefix: str = "articles", max_bytes: int = 256 << 20, compress: str | None = None
+    ) -> None:
+        if compress not in COMPRESSIONS:
+            raise ValueError(f"unknown compression {compress!r}: use one of gz, zst")
+        self.folder = folder
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.compress = compress
+        self.shards: list[ShardInfo] = []
+        self._fh: IO[bytes] | None = None
+        self._lines = 0
+        self._written = 0
+        self._index = 0
+
+    def shard_name(self, index: int) -> str:
+        return f"{self.prefix}-{index:05d}.jsonl{COMPRESSIONS[self.compress]}"
+
+    def write(self, record: dict[str, Any]) -> str:
+        """Append one record; returns the name of the shard it went to."""
+        if self._fh is None:
+            self._open_next()
+        assert self._fh is not None
+        data = (dumps(record) + "\n").encode("utf-8")
+        self._fh.write(data)
+        self._lines += 1
+        self._written += len(data)
+        name = self.shard_name(self._index)
+        if self._written >= self.max_bytes:
+            self._finish_current()
+        return name
+
+    def close(self) -> list[ShardInfo]:
+        """Finish the open shard; returns every finished shard."""
+        if self._fh is not None:
+            self._finish_current()
+        return self.shards
+
+    def _open_next(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / (self.shard_name(self._index) + PART_SUFFIX)
+        self._fh = open_binary_writer(path, self.compress)
+        self._lines = 0
+        self._written = 0
+
+    def _finish_current(self) -> None:
+        assert self._fh is not None
+        name = self.shard_name(self._index)
+        part = self.folder / (name + PART_SUFFIX)
+        self._fh.flush()
+        self._fh.close()
+        final = self.folder / name
+        with open(part, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(part, final)
+        fsync_dir(self.folder)
+        sha, size = file_digest(final)
+        self.shards.append(ShardInfo(name, self._lines, size, sha))
+        logger.debug("finished shard %s (%d lines)", name, self._lines)
+        self._fh = None
+        self._index += 1
+
+
+def rewrite_shard(
+    path: Path, compress: str | None, edit: Callable[[dict[str, Any]], dict[str, Any] | None]
+) -> ShardInfo:
+    """Rewrite a finished shard through ``edit`` (return None to remove a record), atomically."""
+    part = path.with_name(path.name + PART_SUFFIX)
+    lines = 0
+    with open_binary_writer(part, compress) as out:
+        for record in iter_records(path):
+            edited = edit(record)
+            if edited is not None:
+                out.write((dumps(edited) + "\n").encode("utf-8"))
+                lines += 1
+    with open(part, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(part, path)
+    fsync_dir(path.parent)
+    sha, size = file_digest(path)
+    return ShardInfo(path.name, lines, size, sha)
