@@ -1,0 +1,87 @@
+"""The quality stage: simple, documented rules that keep non-articles and broken pages out of the corpus.
+
+Each rule is its own drop reason, so ``rejected.jsonl`` and the stats say which rule rejected what.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.drops import ListLike, Rejected, TooFewLetters, TooRepetitive, TooShort
+from pipelines.text_stats import count_words
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    """Thresholds of the rules.
+
+    - ``min_words``: a news article shorter than this is a brief, a caption or a stub page (80 words is
+      about four sentences).
+    - ``min_letter_ratio``: letters among non-space characters; tables of figures and binary garbage fall
+      below it.
+    - ``max_short_line_share``: share of lines under ``short_line_words`` words; index pages and link lists
+      are mostly short lines. Only applied from ``min_lines_for_shape`` lines on.
+    - ``min_unique_line_share``: share of distinct lines; repeated blocks mean a broken extraction.
+    """
+
+    min_words: int = 80
+    min_letter_ratio: float = 0.55
+    max_short_line_share: float = 0.7
+    short_line_words: int = 6
+    min_lines_for_shape: int = 8
+    min_unique_line_share: float = 0.5
+
+
+def check_quality(text: str, config: QualityConfig | None = None) -> Rejected | None:
+    """The first rule the text breaks, as the drop to raise, or None when it passes."""
+    config = config or QualityConfig()
+    words = count_words(text)
+    if words < config.min_words:
+        return TooShort(f"{words} words < {config.min_words}")
+    visible = [ch for ch in text if not ch.isspace()]
+    letters = sum(ch.isalpha() for ch in visible)
+    ratio = letters / len(visible) if visible else 0.0
+    if ratio < config.min_letter_ratio:
+        return TooFewLetters(f"letter ratio {ratio:.2f} < {config.min_letter_ratio}")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) >= config.min_lines_for_shape:
+        short = sum(count_words(line) < config.short_line_words for line in lines) / len(lines)
+        if short > config.max_short_line_share:
+            return ListLike(f"{short:.0%} of {len(lines)} lines are short")
+        unique = len(set(lines)) / len(lines)
+        if unique < config.min_unique_line_share:
+            return TooRepetitive(f"only {unique:.0%} of lines are distinct")
+    return None
+
+
+class QualityPipeline:
+    """Scrapy adapter for :func:`check_quality`; settings ``NEWSCORPUS_QUALITY_*``."""
+
+    def __init__(self, config: QualityConfig, stats: Any) -> None:
+        self.config = config
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> QualityPipeline:
+        s = crawler.settings
+        defaults = QualityConfig()
+        config = QualityConfig(
+            min_words=s.getint("NEWSCORPUS_QUALITY_MIN_WORDS", defaults.min_words),
+            min_letter_ratio=s.getfloat("NEWSCORPUS_QUALITY_MIN_LETTER_RATIO", defaults.min_letter_ratio),
+            max_short_line_share=s.getfloat("NEWSCORPUS_QUALITY_MAX_SHORT_LINE_SHARE", defaults.max_short_line_share),
+            min_unique_line_share=s.getfloat(
+                "NEWSCORPUS_QUALITY_MIN_UNIQUE_LINE_SHARE", defaults.min_unique_line_share
+            ),
+        )
+        return cls(config, crawler.stats)
+
+    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        problem = check_quality(item.get("text") or "", self.config)
+        if problem is not None:
+            raise problem
+        self.stats.inc_value("newscorpus/quality/ok")
+        return item
