@@ -56,7 +56,9 @@ class ArticleUrlClassifier:
         if any(p.search(url) for p in self._deny):
             return UrlKind.SKIP
         if self._allow:
-            return UrlKind.ARTICLE if any(p.search(url) for p in self._allow) else self._hub_or_skip(url, path)
+            return (
+                UrlKind.ARTICLE if any(p.search(url) for p in self._allow) else self._hub_or_skip(url, path)
+            )
         if is_not_crawlable(url) or _MEDIA_PAGE.search(path):
             return UrlKind.SKIP
         if is_navigation_page(url):

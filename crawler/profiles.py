@@ -59,7 +59,15 @@ _NESTED = {
     ("articles", "deny"): "article_deny",
     ("clutter", "selectors"): "clutter_selectors",
 }
-_KNOWN_TOP = {"name", "source_priority", "follow_links", "discover_sitemaps", *_LIST_KEYS, "articles", "clutter"}
+_KNOWN_TOP = {
+    "name",
+    "source_priority",
+    "follow_links",
+    "discover_sitemaps",
+    *_LIST_KEYS,
+    "articles",
+    "clutter",
+}
 _KNOWN_TABLES = {"articles": {"allow", "deny"}, "clutter": {"selectors"}}
 
 
@@ -122,12 +130,16 @@ def profile_from_dict(data: dict[str, Any], where: str = "<profile>") -> SitePro
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise ProfileError(f"{where}: key '{key}': bad regular expression {pattern!r}: {exc}") from exc
+                raise ProfileError(
+                    f"{where}: key '{key}': bad regular expression {pattern!r}: {exc}"
+                ) from exc
     for selector in values["clutter_selectors"]:
         try:
             GenericTranslator().css_to_xpath(selector)
         except SelectorError as exc:
-            raise ProfileError(f"{where}: key 'clutter.selectors': bad CSS selector {selector!r}: {exc}") from exc
+            raise ProfileError(
+                f"{where}: key 'clutter.selectors': bad CSS selector {selector!r}: {exc}"
+            ) from exc
     priority = data.get("source_priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise ProfileError(f"{where}: key 'source_priority' must be an integer")

@@ -72,7 +72,9 @@ class QualityPipeline:
         config = QualityConfig(
             min_words=s.getint("NEWSCORPUS_QUALITY_MIN_WORDS", defaults.min_words),
             min_letter_ratio=s.getfloat("NEWSCORPUS_QUALITY_MIN_LETTER_RATIO", defaults.min_letter_ratio),
-            max_short_line_share=s.getfloat("NEWSCORPUS_QUALITY_MAX_SHORT_LINE_SHARE", defaults.max_short_line_share),
+            max_short_line_share=s.getfloat(
+                "NEWSCORPUS_QUALITY_MAX_SHORT_LINE_SHARE", defaults.max_short_line_share
+            ),
             min_unique_line_share=s.getfloat(
                 "NEWSCORPUS_QUALITY_MIN_UNIQUE_LINE_SHARE", defaults.min_unique_line_share
             ),

@@ -242,7 +242,9 @@ class WritePipeline:
             stats.inc_value(f"newscorpus/rejected/{exception.stage}/{exception.reason}")
         else:
             url = item.get("url") if isinstance(item, dict) else None
-            self.writer.write_rejected({"url": url, "stage": "pipeline", "reason": "dropped", "detail": str(exception)})
+            self.writer.write_rejected(
+                {"url": url, "stage": "pipeline", "reason": "dropped", "detail": str(exception)}
+            )
             stats.inc_value("newscorpus/rejected/pipeline/dropped")
 
     def page_rejected(self, record: dict[str, Any]) -> None:

@@ -1,0 +1,62 @@
+"""Scrapy settings of newscorpus: polite by default, every stage of ours switched on.
+
+Our own settings carry the ``NEWSCORPUS_`` prefix; each component reads its own in ``from_crawler``. Override
+any of them like any Scrapy setting: ``-s NAME=VALUE`` on ``newscorpus crawl`` or ``scrapy crawl``.
+"""
+
+BOT_NAME = "newscorpus"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness. Set an honest User-Agent with a way to reach you: --user-agent or -s USER_AGENT=...
+USER_AGENT = "newscorpus/0.1 (news corpus crawler; set a contact address with --user-agent)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.25
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+# A news page over 20 MB is not an article page; the cap also bounds decompressed (gzip-bomb) bodies.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+
+# Retries with exponential back-off (and Retry-After) on throttling and server errors.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+NEWSCORPUS_RETRY_BACKOFF_BASE = 1.0
+NEWSCORPUS_RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+# Hub pages (home, sections) are followed to this depth; sitemaps and feeds do not count against it.
+DEPTH_LIMIT = 0
+NEWSCORPUS_FOLLOW_DEPTH = 2
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.clean.CleanPipeline": 200,
+    "pipelines.language.LanguagePipeline": 300,
+    "pipelines.quality.QualityPipeline": 400,
+    "pipelines.dedupe.DedupePipeline": 500,
+    "pipelines.write.WritePipeline": 900,
+}
+
+LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
+LOG_LEVEL = "INFO"
+
+# Where runs are written: NEWSCORPUS_OUT/runs/<run-id>/
+NEWSCORPUS_OUT = "output"
+NEWSCORPUS_SHARD_MAX_BYTES = 256 * 1024 * 1024
+NEWSCORPUS_COMPRESS = ""
+NEWSCORPUS_MAX_ARTICLES = 0
+NEWSCORPUS_LANGUAGES = ""
+NEWSCORPUS_SINCE = ""
+NEWSCORPUS_STATE_DIR = ""

@@ -1,0 +1,319 @@
+"""The ``news`` spider: finds a site's articles through sitemaps, feeds and links, and fetches them.
+
+Discovery, in order of preference (earlier sources get higher request priority, so an article listed in a
+sitemap is fetched with the sitemap's date before a link to it is seen): sitemaps named in robots.txt or the
+profile, RSS/Atom feeds from the profile or announced on the start page, then links from start and section
+pages up to ``NEWSCORPUS_FOLLOW_DEPTH``. Scrapy's duplicate filter keeps each URL to one fetch.
+
+The spider only fetches and routes: an article response becomes an item carrying the raw page and the
+discovery hints; extraction and everything after happen in the item pipelines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.article_urls import ArticleUrlClassifier, UrlKind
+from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_date, parse_feed, parse_sitemap
+from crawler.profiles import ProfileError, SiteProfile, load_target
+from crawler.signals import page_rejected
+from crawler.timeutil import parse_since, utc_now_iso
+
+logger = logging.getLogger(__name__)
+
+PRIORITY_ROBOTS = 40
+PRIORITY_SITEMAP = 30
+PRIORITY_FEED = 20
+PRIORITY_ARTICLE = 10
+PRIORITY_HUB = 0
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+def split_targets(value: str | Sequence[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [t.strip() for t in value.split(",") if t.strip()]
+    return [str(t).strip() for t in value if str(t).strip()]
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        targets: str | Sequence[str] | None = None,
+        since: str | None = None,
+        max_articles: str | int | None = None,
+        lang: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.target_names = split_targets(targets)
+        self.since_arg = since
+        self.max_articles_arg = max_articles
+        self.lang_arg = lang
+        self.profiles: list[SiteProfile] = []
+        self.classifiers: list[ArticleUrlClassifier] = []
+        self.since: datetime | None = None
+        self.follow_depth = 2
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        # Spider arguments (-a) are the `scrapy crawl` way of giving what `newscorpus crawl` puts in settings.
+        if spider.since_arg:
+            settings.set("NEWSCORPUS_SINCE", spider.since_arg, priority="spider")
+        if spider.max_articles_arg:
+            settings.set("NEWSCORPUS_MAX_ARTICLES", int(spider.max_articles_arg), priority="spider")
+        if spider.lang_arg:
+            settings.set("NEWSCORPUS_LANGUAGES", spider.lang_arg, priority="spider")
+        if not spider.target_names:
+            spider.target_names = split_targets(settings.get("NEWSCORPUS_TARGETS"))
+        if not spider.target_names:
+            raise ValueError("no targets: pass -a targets=URL[,URL|profile.toml...] or NEWSCORPUS_TARGETS")
+        try:
+            spider.profiles = [load_target(t) for t in spider.target_names]
+        except ProfileError as exc:
+            raise ValueError(str(exc)) from None
+        spider.classifiers = [ArticleUrlClassifier(p) for p in spider.profiles]
+        since = settings.get("NEWSCORPUS_SINCE")
+        spider.since = parse_since(since) if since else None
+        spider.follow_depth = settings.getint("NEWSCORPUS_FOLLOW_DEPTH", 2)
+        return spider
+
+    # -- start -------------------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests_for_profiles():
+            yield request
+
+    def start_requests_for_profiles(self) -> Iterator[Request]:
+        for index, profile in enumerate(self.profiles):
+            meta = {"profile": index}
+            if profile.discover_sitemaps:
+                for origin in dict.fromkeys(_origin(u) for u in profile.start_urls):
+                    yield Request(
+                        origin + "/robots.txt",
+                        callback=self.parse_robots,
+                        errback=self.discovery_failed,
+                        priority=PRIORITY_ROBOTS,
+                        meta={**meta, "newscorpus_stage": "discover"},
+                    )
+            for url in profile.sitemaps:
+                yield self._sitemap_request(url, index)
+            for url in profile.feeds:
+                yield self._feed_request(url, index)
+            for url in profile.start_urls:
+                yield Request(
+                    url,
+                    callback=self.parse_hub,
+                    errback=self.discovery_failed,
+                    priority=PRIORITY_HUB,
+                    meta={**meta, "hub_depth": 0},
+                )
+
+    # -- discovery ---------------------------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            yield self._sitemap_request(url, response.meta["profile"])
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        index = response.meta["profile"]
+        try:
+            sitemap = parse_sitemap(response.body)
+        except DiscoveryError as exc:
+            self._reject(response.url, "discover", "bad-sitemap", str(exc))
+            return
+        self.crawler.stats.inc_value("newscorpus/discovery/sitemaps")
+        for entry in sitemap.entries:
+            if sitemap.is_index:
+                if self._older_than_since(entry.date):
+                    self.crawler.stats.inc_value("newscorpus/discovery/skipped_old_sitemap")
+                    continue
+                if self.profiles[index].allows_host(entry.url):
+                    yield self._sitemap_request(entry.url, index)
+            else:
+                yield from self._entry_request(entry, index, "sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        index = response.meta["profile"]
+        try:
+            entries = parse_feed(response.body)
+        except DiscoveryError as exc:
+            self._reject(response.url, "discover", "bad-feed", str(exc))
+            return
+        self.crawler.stats.inc_value("newscorpus/discovery/feeds")
+        for entry in entries:
+            yield from self._entry_request(entry, index, "feed")
+
+    def parse_hub(self, response: Response) -> Iterator[Request]:
+        """Home and section pages: feeds they announce (start pages only) and the links they hold."""
+        if not isinstance(response, TextResponse):
+            return
+        index = response.meta["profile"]
+        depth = response.meta.get("hub_depth", 0)
+        profile = self.profiles[index]
+        if depth == 0:
+            for link in response.xpath("//link[@rel='alternate']"):
+                href = link.attrib.get("href")
+                if href and is_feed_link(link.attrib.get("type")):
+                    yield self._feed_request(response.urljoin(href), index)
+        if not profile.follow_links:
+            return
+        classifier = self.classifiers[index]
+        for href in response.xpath("//a/@href").getall():
+            url = urldefrag(urljoin(response.url, href.strip()))[0]
+            kind = classifier.classify(url)
+            if kind is UrlKind.ARTICLE:
+                yield self._article_request(url, index, via="link")
+            elif kind is UrlKind.HUB and depth < self.follow_depth:
+                yield Request(
+                    url,
+                    callback=self.parse_hub,
+                    errback=self.discovery_failed,
+                    priority=PRIORITY_HUB - depth - 1,
+                    meta={"profile": index, "hub_depth": depth + 1},
+                )
+
+    def _entry_request(self, entry: LinkEntry, index: int, via: str) -> Iterator[Request]:
+        url = urldefrag(entry.url)[0]
+        kind = self.classifiers[index].classify(url)
+        if kind is not UrlKind.ARTICLE:
+            self.crawler.stats.inc_value(f"newscorpus/discovery/{via}_non_article")
+            if kind is UrlKind.SKIP and self.profiles[index].allows_host(url):
+                self._reject(url, "discover", "not-article-url", f"listed in {via}")
+            return
+        if self._older_than_since(entry.date):
+            self.crawler.stats.inc_value("newscorpus/discovery/skipped_before_since")
+            return
+        yield self._article_request(url, index, via=via, date=entry.date, date_kind=entry.date_kind)
+
+    # -- articles ----------------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+        index = response.meta["profile"]
+        profile = self.profiles[index]
+        content_type = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
+        if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
+            self._reject(
+                response.url, "fetch", "not-html", content_type.decode("latin-1") or type(response).__name__
+            )
+            return
+        self.crawler.stats.inc_value("newscorpus/fetched_articles")
+        item: dict[str, Any] = {
+            "url": response.url,
+            "fetched_at": utc_now_iso(),
+            "source": "live",
+            "_html": response.text,
+            "_prune_selectors": list(profile.clutter_selectors),
+            "_source_priority": profile.source_priority,
+            "_expected_languages": list(profile.languages),
+            "_discovered_via": response.meta.get("via"),
+        }
+        if response.meta.get("date_hint"):
+            item["_date_hint"] = response.meta["date_hint"]
+            item["_date_hint_source"] = response.meta.get("via")
+        yield item
+
+    # -- errors ------------------------------------------------------------------------------------------
+
+    def article_failed(self, failure: Failure) -> None:
+        self._reject(failure.request.url, "fetch", *_failure_reason(failure))  # type: ignore[attr-defined]
+
+    def discovery_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = _failure_reason(failure)
+        if request.url.endswith("/robots.txt") and reason.startswith("http-"):
+            return  # no robots.txt: nothing to discover there, and nothing is lost
+        self._reject(request.url, "discover", reason, detail)
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    def _article_request(
+        self, url: str, index: int, via: str, date: str | None = None, date_kind: str | None = None
+    ) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            priority=PRIORITY_ARTICLE,
+            meta={"profile": index, "via": via, "date_hint": date if date_kind == "publication" else None},
+        )
+
+    def _sitemap_request(self, url: str, index: int) -> Request:
+        return Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.discovery_failed,
+            priority=PRIORITY_SITEMAP,
+            meta={"profile": index},
+        )
+
+    def _feed_request(self, url: str, index: int) -> Request:
+        return Request(
+            url,
+            callback=self.parse_feed,
+            errback=self.discovery_failed,
+            priority=PRIORITY_FEED,
+            meta={"profile": index},
+        )
+
+    def _older_than_since(self, date: str | None) -> bool:
+        if self.since is None or not date:
+            return False
+        parsed = parse_date(date)
+        return parsed is not None and parsed < self.since
+
+    def _reject(self, url: str, stage: str, reason: str, detail: str = "") -> None:
+        self.crawler.signals.send_catch_log(
+            page_rejected,
+            record={"url": url, "domain": _host(url), "stage": stage, "reason": reason, "detail": detail},
+        )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "?").removeprefix("www.")
+
+
+def _failure_reason(failure: Failure) -> tuple[str, str]:
+    """A short reason code and a detail for a failed request."""
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.defer import CancelledError
+    from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+    exc = failure.value
+    if failure.check(HttpError):
+        return f"http-{exc.response.status}", ""
+    message = str(exc)
+    if "DOWNLOAD_MAXSIZE" in message or "max size" in message or "maxsize" in message:
+        return "too-large", message[:200]
+    if failure.check(IgnoreRequest):
+        if "robots.txt" in message.lower():
+            return "robots-disallowed", ""
+        return "ignored", message[:200]
+    if failure.check(DNSLookupError):
+        return "dns", message[:200]
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout", message[:200]
+    if failure.check(CancelledError):
+        return "cancelled", message[:200]
+    return "error", f"{type(exc).__name__}: {message[:200]}"
