@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from pipelines.drops import ListLike, TooFewLetters, TooRepetitive, TooShort
+from pipelines.quality import check_quality
+from pipelines.text_stats import count_words
+
+PARAGRAPH = (
+    "The council met on Monday evening to discuss the harbour budget, which has grown by a third since the "
+    "storm damaged the northern pier. Several members asked for an independent review of the contracts."
+)
+
+
+def test_article_passes() -> None:
+    text = "\n".join(PARAGRAPH.replace("Monday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday"))
+    assert check_quality(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "drop"),
+    [
+        ("", TooShort),
+        ("Breaking: port strike ends.", TooShort),
+        ("\n".join(f"{i} | {i * 3.5:.2f} | {i * 7} | -- | {i}% | {i}:{i}" for i in range(60)), TooFewLetters),
+        ("\n".join(f"Top story number {i}" for i in range(30)), ListLike),
+        ("\n".join([PARAGRAPH] * 10), TooRepetitive),
+    ],
+)
+def test_rules(text: str, drop: type) -> None:
+    assert isinstance(check_quality(text), drop)
+
+
+def test_word_count_handles_unspaced_scripts() -> None:
+    assert count_words("one two three") == 3
+    assert count_words("东京都は新しい予算案を発表した") > 5
+    assert count_words("") == 0
