@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m tests.newssite.demo --out output/demo
+	$(BIN)/python -m tests.demo --out output/demo
 
 test: $(STAMP)
 	$(BIN)/ruff check crawler pipelines tests benchmarks

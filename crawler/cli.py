@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Libraries (Scrapy sets its own loggers to DEBUG) propagate to the root handler: filter there.
+    for handler in logging.root.handlers:
+        handler.setLevel(level)
     run = getattr(args, "run", None)
     if run is None:
         parser.error(f"the {args.command} command is not available in this installation")

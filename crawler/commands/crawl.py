@@ -87,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.spiders.news import NewsSpider
 
-    if args.verbose == 0 and not any(p.startswith("LOG_LEVEL=") for p in args.settings):
-        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    # Scrapy logs through the root handler that `newscorpus -v` configured, at the level it chose.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
     process.crawl(NewsSpider, targets=args.targets)
     process.start()
 
