@@ -54,6 +54,11 @@ class PublishedBeforeSince(Rejected):
     stage, reason = "extract", "before-since"
 
 
+# clean
+class NoTextAfterClean(Rejected):
+    stage, reason = "clean", "no-text"
+
+
 # language
 class LanguageNotWanted(Rejected):
     stage, reason = "language", "not-wanted"

@@ -1,0 +1,120 @@
+"""Site-level boilerplate learning: lines that recur on many pages of one domain are the site's, not the story's.
+
+A newsletter plug, a standard disclaimer or a "Follow us on ..." line shows up on most pages of a site, in
+words no generic list can know. We count, per domain, on how many pages each (normalised) line occurs; once a
+domain has ``min_pages`` pages, a line seen on more than ``threshold`` of them is stripped.
+
+The counts live behind ``LineCountStore`` so a crawl can keep them in memory (``MemoryLineStore``) and a
+distributed crawl can keep them in a shared state store (SQLite, Redis) without touching this logic. Lines are
+stored as short hashes, never as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+logger = logging.getLogger(__name__)
+
+_NORMALISE = re.compile(r"\W+")
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """``threshold``: share of a domain's pages a line must appear on to be boilerplate (strictly more than).
+    ``min_pages``: pages of a domain seen before any line is stripped (too few pages prove nothing).
+    ``max_line_chars``: longer lines are prose and never counted. ``min_line_chars``: shorter ones carry too
+    little to be told apart (a lone "Reuters" dateline is left to the line cleaner)."""
+
+    threshold: float = 0.5
+    min_pages: int = 5
+    max_line_chars: int = 400
+    min_line_chars: int = 3
+    max_lines_per_domain: int = 200_000
+
+
+class LineCountStore(Protocol):
+    """Where the per-domain counts live. Implementations must make ``add_page`` atomic per call."""
+
+    def add_page(self, domain: str, keys: Iterable[str]) -> None:
+        """Count one more page of ``domain`` and one more occurrence of each (distinct) line key."""
+
+    def page_count(self, domain: str) -> int: ...
+
+    def line_counts(self, domain: str, keys: Iterable[str]) -> dict[str, int]:
+        """How many pages of ``domain`` each key was seen on (keys never seen may be omitted)."""
+        ...
+
+
+class MemoryLineStore:
+    """In-process counts; bounded per domain by dropping the lines seen once when the table is full."""
+
+    def __init__(self, max_lines_per_domain: int = 200_000) -> None:
+        self.max_lines = max_lines_per_domain
+        self._pages: dict[str, int] = {}
+        self._lines: dict[str, dict[str, int]] = {}
+
+    def add_page(self, domain: str, keys: Iterable[str]) -> None:
+        self._pages[domain] = self._pages.get(domain, 0) + 1
+        table = self._lines.setdefault(domain, {})
+        for key in set(keys):
+            table[key] = table.get(key, 0) + 1
+        if len(table) > self.max_lines:
+            for key in [k for k, n in table.items() if n <= 1]:
+                del table[key]
+
+    def page_count(self, domain: str) -> int:
+        return self._pages.get(domain, 0)
+
+    def line_counts(self, domain: str, keys: Iterable[str]) -> dict[str, int]:
+        table = self._lines.get(domain, {})
+        return {key: table[key] for key in keys if key in table}
+
+
+def line_key(line: str) -> str:
+    """Case, spacing and punctuation do not make a line different."""
+    normal = _NORMALISE.sub(" ", line.lower()).strip()
+    return hashlib.blake2b(normal.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class SiteBoilerplate:
+    """Learns each domain's recurring lines and strips them from its texts."""
+
+    def __init__(self, config: BoilerplateConfig | None = None, store: LineCountStore | None = None) -> None:
+        self.config = config or BoilerplateConfig()
+        self.store: LineCountStore = (
+            store if store is not None else MemoryLineStore(self.config.max_lines_per_domain)
+        )
+
+    def _keys(self, lines: list[str]) -> list[str | None]:
+        low, high = self.config.min_line_chars, self.config.max_line_chars
+        return [line_key(line) if low <= len(line.strip()) <= high else None for line in lines]
+
+    def observe(self, domain: str, text: str) -> None:
+        keys = [k for k in self._keys(text.splitlines()) if k]
+        self.store.add_page(domain, keys)
+
+    def strip(self, domain: str, text: str) -> str:
+        """``text`` without the lines the domain repeats; unchanged until the domain has ``min_pages`` pages."""
+        pages = self.store.page_count(domain)
+        if pages < self.config.min_pages:
+            return text
+        lines = text.splitlines()
+        keys = self._keys(lines)
+        counts = self.store.line_counts(domain, [k for k in keys if k])
+        limit = self.config.threshold * pages
+        kept = [
+            line for line, key in zip(lines, keys, strict=True) if key is None or counts.get(key, 0) <= limit
+        ]
+        if len(kept) != len(lines):
+            logger.debug("%s: %d boilerplate lines stripped", domain, len(lines) - len(kept))
+        return "\n".join(kept)
+
+    def process(self, domain: str, text: str) -> str:
+        """Count this page, then strip: a crawl's page counts towards its own domain's statistics."""
+        self.observe(domain, text)
+        return self.strip(domain, text)

@@ -1,0 +1,284 @@
+"""The clean stage: remove the page furniture extraction leaves in the text, one whole line at a time.
+
+Why lines: extracted text has one paragraph a line, and furniture ("Leave a Comment", "Scroll to Top",
+"Share this article", "Related Articles" and the teasers under it) is always a line of its own. A pattern is
+only ever matched against a *whole* line, so a paragraph that mentions "read more" or "comments" in a sentence
+is never touched.
+
+Three rules, applied in order:
+
+1. ``furniture``: a short line that is entirely a known furniture phrase (several languages) is removed,
+   wherever it is;
+2. ``tail``: from a section heading that ends articles ("Related Articles", "Comments", "Leave a Reply",
+   "Hashtags", "You may also like" ...), everything to the end is removed when it stands in the last part of
+   the text, or when what follows it looks like teasers (time stamps such as "8 minutes ago", repeated short
+   source lines, or more furniture);
+3. ``edges``: short lines at the start and end of the text that are credits or furniture (copyright lines,
+   "Photo: ...", "Advertisement") are trimmed until a prose line is met.
+
+``clean_text`` works on any extracted text, so the dedupe stage can call it on raw texts too.
+``CleanPipeline`` is the Scrapy adapter; it also applies site-level line learning (``pipelines.boilerplate``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
+
+logger = logging.getLogger(__name__)
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+#: Whole-line furniture phrases. Anchored: the line must be nothing but the phrase (and punctuation).
+FURNITURE = (
+    # comments
+    r"(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)|"
+    r"(?:no|\d+|show|view|load|hide|see)\s+(?:more\s+)?comments?(?:\s+yet)?(?:\s*\.\.\.|…)?|comments?\s*(?:\(\d+\))?|"
+    r"your\s+email\s+address\s+will\s+not\s+be\s+published\.?(?:\s*required\s+fields\s+are\s+marked\s*\*?)?|"
+    r"required\s+fields\s+are\s+marked\s*\*?|cancel\s+reply|post\s+comment|join\s+the\s+(?:conversation|discussion)|"
+    r"(?:you\s+must\s+be\s+)?log(?:ged)?\s+in\s+to\s+(?:post\s+a\s+)?comment\.?|be\s+the\s+first\s+to\s+comment|"
+    r"save\s+my\s+name,?\s+email,?\s+and\s+website\s+in\s+this\s+browser\s+for\s+the\s+next\s+time\s+i\s+comment\.?|"
+    r"this\s+site\s+uses\s+akismet\s+to\s+reduce\s+spam.*|"
+    # navigation and page furniture
+    r"(?:scroll|back|go|return)\s+to\s+(?:the\s+)?top|top\s+of\s+page|skip\s+to\s+(?:main\s+)?content|"
+    r"previous\s+(?:article|post|story)|next\s+(?:article|post|story)|post\s+navigation|load\s+more|"
+    r"(?:try|explore)\s+our\s+ai\s+features|explore\s+what\s+.{1,40}\s+can\s+do\s+for\s+you\s*:?|"
+    r"hashtags?|tags?|topics?|filed\s+under|categories|"
+    r"advertisement|advertising|sponsored(?:\s+content)?|paid\s+content|ad|"
+    r"print(?:\s+this\s+(?:article|page))?|e-?mail(?:\s+this\s+(?:article|story))?|"
+    r"share(?:\s+(?:this|the)\s+(?:article|story|post|page))?(?:\s+(?:on|via)\s+\w+)?|shares?|"
+    r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|copy\s+link|flipboard)|"
+    r"follow\s+us(?:\s+on\s+.{1,40})?|like\s+us\s+on\s+facebook|"
+    r"(?:sign\s+up|subscribe)\s+(?:to|for)\s+(?:our|the)\s+.{0,40}newsletter.{0,60}|subscribe(?:\s+now)?|"
+    r"click\s+here\s+to\s+(?:subscribe|comment|read\s+more|share).*|"
+    r"(?:related|recommended|popular|trending|latest)(?:\s+(?:articles?|stories|posts?|news|content|videos?))?|"
+    r"(?:you\s+)?(?:may|might)\s+also\s+(?:like|enjoy)|read\s+(?:more|next|also)|more\s+(?:stories|articles|news)|"
+    r"(?:most|top)\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|news))?|"
+    # German
+    r"kommentare?|kommentar\s+schreiben|ähnliche\s+artikel|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren|"
+    r"(?:artikel\s+)?teilen|nach\s+oben|zum\s+seitenanfang|anzeige|werbung|newsletter\s+abonnieren|meistgelesen|"
+    # French
+    r"commentaires?|laisser\s+un\s+commentaire|votre\s+adresse\s+(?:e-?mail|de\s+messagerie)\s+ne\s+sera\s+pas\s+publiée.*|"
+    r"articles?\s+(?:similaires|liés|connexes)|(?:à\s+)?lire\s+aussi|partager|retour\s+en\s+haut|publicité|abonnez-vous|"
+    # Spanish
+    r"deja\s+(?:un|tu)\s+comentario|comentarios?|tu\s+(?:dirección\s+de\s+)?correo\s+electrónico\s+no\s+será\s+publicad[oa].*|"
+    r"noticias\s+relacionadas|artículos\s+relacionados|te\s+puede\s+interesar|compartir|volver\s+arriba|publicidad|suscríbete|"
+    # Portuguese
+    r"deixe\s+(?:um|seu)\s+comentário|comentários?|o\s+seu\s+endereço\s+de\s+e-?mail\s+não\s+será\s+publicado.*|"
+    r"notícias\s+relacionadas|leia\s+(?:também|mais)|veja\s+também|compartilhe|compartilhar|voltar\s+ao\s+topo|publicidade|"
+    r"mais\s+lidas|"
+    # Italian
+    r"lascia\s+un\s+commento|commenti|il\s+tuo\s+indirizzo\s+email\s+non\s+sarà\s+pubblicato.*|articoli\s+correlati|"
+    r"leggi\s+anche|condividi|torna\s+su|pubblicità|"
+    # Russian
+    r"комментари[иейя]|оставить\s+комментарий|читайте\s+также|похожие\s+(?:новости|статьи)|поделиться|наверх|реклама|"
+    # Indonesian
+    r"baca\s+juga|berita\s+terkait|artikel\s+terkait|komentar|bagikan|kembali\s+ke\s+atas|iklan|tinggalkan\s+komentar|"
+    # Korean, Japanese
+    r"댓글|관련\s*기사|많이\s*본\s*(?:기사|뉴스)|공유하기|맨\s*위로|광고|"
+    r"コメント|関連記事|あわせて読みたい|シェア|ページの先頭へ|広告"
+)
+_FURNITURE_RE = re.compile(rf"^[\W_]*(?:{FURNITURE})[\W_]*$", re.IGNORECASE)
+
+#: Headings after which an article does not continue: the rest of the text is page furniture.
+TAIL_HEADINGS = (
+    r"related(?:\s+(?:articles?|stories|posts?|news|content|coverage|reading))?|"
+    r"(?:you\s+)?(?:may|might)\s+also\s+(?:like|enjoy)|more\s+(?:stories|articles|news)(?:\s+from\s+.{1,40})?|"
+    r"more\s+from\s+.{1,40}|recommended(?:\s+(?:for\s+you|stories|articles))?|"
+    r"(?:most|top)\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|news))?|trending(?:\s+now)?|"
+    r"comments?|(?:no|\d+)\s+comments?(?:\s+yet)?.*|(?:leave|post|add|write)\s+(?:a|your)\s+(?:comment|reply)|"
+    r"hashtags?|(?:try|explore)\s+our\s+ai\s+features|"
+    r"kommentare|ähnliche\s+artikel|mehr\s+zum\s+thema|commentaires|articles\s+similaires|"
+    r"noticias\s+relacionadas|notícias\s+relacionadas|articoli\s+correlati|читайте\s+также|похожие\s+новости|"
+    r"berita\s+terkait|관련\s*기사|関連記事"
+)
+_TAIL_RE = re.compile(rf"^[\W_]*(?:{TAIL_HEADINGS})[\W_]*$", re.IGNORECASE)
+
+#: Lines that mark teaser cards: relative times, bare dates and times, "- Source" lines.
+_TEASER_META_RE = re.compile(
+    r"^(?:\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago|yesterday|just\s+now|"
+    r"\d{1,2}\s*(?:분|시간|일)\s*전|\d+\s*(?:分|時間|日)前|"
+    r"(?:vor\s+\d+\s+(?:minuten|stunden|tagen))|(?:há\s+\d+\s+(?:minutos?|horas?|dias?))|"
+    r"(?:hace\s+\d+\s+(?:minutos?|horas?|días?))|(?:\d+\s+(?:минут[уы]?|час(?:а|ов)?|дн(?:я|ей))\s+назад)|"
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:\s+\d{1,2}:\d{2})?|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)$",
+    re.IGNORECASE,
+)
+
+#: Credit and rights lines, trimmed at the edges of a text only.
+_EDGE_RE = re.compile(
+    r"^(?:©|\(c\)|copyright\b|all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten|tous\s+droits\s+réservés|"
+    r"todos\s+los\s+derechos\s+reservados|todos\s+os\s+direitos\s+reservados|tutti\s+i\s+diritti\s+riservati|"
+    r"все\s+права\s+защищены|무단\s*전재|저작권자|無断転載|"
+    r"(?:photo|image|picture|foto|video|source|credit|file\s+photo)s?\s*(?:credit)?\s*[:|/]|"
+    r"(?:read|see)\s+(?:more|also)\s*:|related\s*:|more\s*:|also\s+read\s*:|"
+    r"(?:follow|like)\s+(?:us|.{1,30})\s+on\s+(?:twitter|facebook|instagram|x|telegram|linkedin)|"
+    r"(?:sign\s+up|subscribe)\b.{0,80}newsletter|"
+    r"this\s+(?:article|story)\s+(?:was|has\s+been)\s+(?:originally\s+)?(?:published|updated)|"
+    r"(?:updated|published|posted)\s*(?:on|at)?\s*:?\s*\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Tunables of the clean stage.
+
+    - ``max_furniture_words``: a line longer than this is never removed by the furniture rule.
+    - ``tail_share``: a closing heading cuts the rest when it stands after this share of the text's
+      characters, or anywhere when teaser evidence follows it.
+    - ``min_kept_words``: never cut a tail if fewer words than this would remain before it.
+    - ``max_edge_words``: edge lines (credits, copyright) longer than this are kept.
+    """
+
+    furniture: bool = True
+    tail: bool = True
+    edges: bool = True
+    max_furniture_words: int = 16
+    tail_share: float = 0.5
+    min_kept_words: int = 30
+    max_edge_words: int = 30
+
+
+def normalise_lines(text: str) -> list[str]:
+    lines = []
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _WS.sub(" ", line).strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def is_furniture(line: str, max_words: int = 16) -> bool:
+    return _words(line) <= max_words and bool(_FURNITURE_RE.match(line))
+
+
+def _teaser_evidence(lines: list[str]) -> bool:
+    """What follows a closing heading looks like cards: time stamps, repeated short lines, more furniture."""
+    if not lines:
+        return True
+    meta = sum(1 for line in lines if _TEASER_META_RE.match(line))
+    short = Counter(line.lstrip("-–—•· ").lower() for line in lines if _words(line) <= 5)
+    repeated = sum(n for n in short.values() if n >= 2)
+    furniture = sum(1 for line in lines if is_furniture(line) or _TAIL_RE.match(line))
+    return meta >= 2 or repeated >= 3 or furniture >= 2
+
+
+def _cut_tail(lines: list[str], config: CleanConfig) -> list[str]:
+    total = sum(len(line) for line in lines) or 1
+    seen = 0
+    words_before = 0
+    for index, line in enumerate(lines):
+        if _words(line) <= 8 and _TAIL_RE.match(line) and words_before >= config.min_kept_words:
+            rest = lines[index + 1 :]
+            if seen >= config.tail_share * total or _teaser_evidence(rest):
+                return lines[:index]
+        seen += len(line)
+        words_before += _words(line)
+    return lines
+
+
+def _trim_edges(lines: list[str], config: CleanConfig) -> list[str]:
+    def edge(line: str) -> bool:
+        if _words(line) > config.max_edge_words:
+            return False
+        return (
+            bool(_EDGE_RE.match(line))
+            or is_furniture(line, config.max_furniture_words)
+            or bool(_TEASER_META_RE.match(line))
+        )
+
+    start, end = 0, len(lines)
+    while end > start and edge(lines[end - 1]):
+        end -= 1
+    while start < end and edge(lines[start]):
+        start += 1
+    return lines[start:end]
+
+
+def clean_text(text: str, config: CleanConfig | None = None) -> str:
+    """``text`` without furniture lines, closing teaser sections and edge credits; paragraphs one a line."""
+    config = config or CleanConfig()
+    lines = normalise_lines(text)
+    if config.tail:
+        lines = _cut_tail(lines, config)
+    if config.furniture:
+        lines = [line for line in lines if not is_furniture(line, config.max_furniture_words)]
+    if config.edges:
+        lines = _trim_edges(lines, config)
+    return "\n".join(lines)
+
+
+class CleanPipeline:
+    """Scrapy adapter: cleans ``item["text"]``, strips the domain's learned boilerplate, recounts words."""
+
+    def __init__(
+        self,
+        config: CleanConfig | None = None,
+        boilerplate: SiteBoilerplate | None = None,
+        stats: Any = None,
+    ) -> None:
+        self.config = config or CleanConfig()
+        self.boilerplate = boilerplate
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        from scrapy.exceptions import NotConfigured
+
+        settings = crawler.settings
+        if not settings.getbool("NEWSCORPUS_CLEAN_ENABLED", True):
+            raise NotConfigured("NEWSCORPUS_CLEAN_ENABLED is off")
+        defaults = CleanConfig()
+        config = replace(
+            defaults,
+            tail_share=settings.getfloat("NEWSCORPUS_CLEAN_TAIL_SHARE", defaults.tail_share),
+            max_furniture_words=settings.getint(
+                "NEWSCORPUS_CLEAN_MAX_FURNITURE_WORDS", defaults.max_furniture_words
+            ),
+        )
+        boilerplate = None
+        if settings.getbool("NEWSCORPUS_CLEAN_BOILERPLATE", True):
+            bp_defaults = BoilerplateConfig()
+            boilerplate = SiteBoilerplate(
+                BoilerplateConfig(
+                    threshold=settings.getfloat(
+                        "NEWSCORPUS_CLEAN_BOILERPLATE_THRESHOLD", bp_defaults.threshold
+                    ),
+                    min_pages=settings.getint(
+                        "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES", bp_defaults.min_pages
+                    ),
+                )
+            )
+        return cls(config, boilerplate, crawler.stats)
+
+    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        clean_item(item, self.config, self.boilerplate)
+        if self.stats is not None:
+            self.stats.inc_value("newscorpus/clean/ok")
+        return item
+
+
+def clean_item(
+    item: dict[str, Any], config: CleanConfig | None = None, boilerplate: SiteBoilerplate | None = None
+) -> dict[str, Any]:
+    """Clean an item dict in place (shared by the crawl and ``newscorpus extract``)."""
+    from pipelines.drops import NoTextAfterClean
+
+    before = item.get("text") or ""
+    text = clean_text(before, config)
+    if boilerplate is not None and item.get("domain"):
+        text = boilerplate.process(item["domain"], text)
+    item["text"] = text
+    item["word_count"] = len(text.split())
+    if not text.strip():
+        raise NoTextAfterClean("nothing left after removing page furniture")
+    return item

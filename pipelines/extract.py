@@ -1,0 +1,432 @@
+"""The extract stage: one fetched page in, the article's text and metadata out, or a counted reason why not.
+
+``extract_article`` is the pure function (crawl, ``newscorpus extract``, the benchmark and tests call it);
+``ExtractPipeline`` is the thin Scrapy adapter around it.
+
+The steps, each guarded so bad input ends in a drop class and never in a crash:
+
+1. decode: bytes to text (BOM, declared charset, UTF-8, then cp1252), refusing binary and undecodable data and
+   pages over the size cap; text that was decoded with the wrong charset upstream (``Ã©`` for ``é``) is repaired;
+2. parse once with lxml and read the metadata (``pipelines.metadata``);
+3. prune clutter containers from the tree (``pipelines.prune``), with the site profile's selectors;
+4. trafilatura on the pruned tree, comments excluded;
+5. fallback (the documented rule is in ``_main_text``) when the text is short for the page;
+6. NotAnArticle / NoText decisions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
+from pipelines.metadata import (
+    ARTICLE_TYPES,
+    NON_ARTICLE_TYPES,
+    Metadata,
+    domain_of,
+    extract_metadata,
+    parse_date,
+)
+from pipelines.prune import PruneConfig, prune_tree
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Tunables of the extract stage (site profiles override single keys).
+
+    - ``max_bytes``: pages larger than this are refused (``UnreadablePage``), well above any article page.
+    - ``favor_precision``: trafilatura's precision mode; our pruning and cleaning remove what it would keep.
+    - ``fallback_ratio``: when the extracted text is shorter than this share of the page's paragraph text, the
+      recall-oriented modes are tried (see ``_main_text``).
+    - ``min_article_words``: a page whose type says "not an article" is dropped when its text is shorter.
+    - ``nav_link_share``: a page with no main text whose visible text is mostly link text is a navigation page.
+    """
+
+    max_bytes: int = 8 << 20
+    favor_precision: bool = True
+    fallback: bool = True
+    fallback_ratio: float = 0.6
+    min_article_words: int = 150
+    min_text_chars: int = 1
+    nav_link_share: float = 0.5
+    use_htmldate: bool = True
+    prune: PruneConfig = field(default_factory=PruneConfig)
+
+
+@dataclass
+class Extracted:
+    """The article as the page gives it; ``text`` has one paragraph a line."""
+
+    text: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date_published: str | None = None
+    date_modified: str | None = None
+    date_source: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    declared_language: str | None = None
+    page_type: str | None = None
+
+
+# --------------------------------------------------------------------------------------------------- decoding
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_MARKUP = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|p|article|meta|title|span|section|main)\b", re.IGNORECASE
+)
+
+
+def decode_html(raw: str | bytes, max_bytes: int = 8 << 20) -> str:
+    """The page as text; raises ``UnreadablePage`` for binary, undecodable, oversized or non-HTML input."""
+    if raw is None:
+        raise UnreadablePage("empty body")
+    if isinstance(raw, bytes | bytearray):
+        data = bytes(raw)
+        if len(data) > max_bytes:
+            raise UnreadablePage(f"page of {len(data)} bytes over the {max_bytes} byte cap")
+        if not data.strip():
+            raise UnreadablePage("empty body")
+        head = data[:4096]
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnreadablePage("binary content")
+        text = _decode_bytes(data)
+    else:
+        text = raw
+        if len(text) > max_bytes:
+            raise UnreadablePage(f"page of {len(text)} characters over the {max_bytes} cap")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadablePage("empty body")
+    sample = text[:8192]
+    if len(_CONTROL.findall(sample)) > 0.01 * len(sample) or sample.count("\ufffd") > 0.05 * len(sample):
+        raise UnreadablePage("binary or undecodable content")
+    if not _MARKUP.search(text[:65536]):
+        raise UnreadablePage("not an HTML page")
+    return repair_mojibake(text)
+
+
+def _decode_bytes(data: bytes) -> str:
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    # UTF-8 that decodes cleanly is UTF-8 whatever the page declares (the most common charset lie).
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        name = match.group(1).decode("ascii", "ignore").lower()
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            name = ""
+        if name and name not in ("utf-8", "utf8"):
+            name = "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+            try:
+                return data.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        if best is not None and best.encoding:
+            return data.decode(best.encoding, errors="replace")
+    except Exception:  # charset_normalizer is a guesser: any failure falls back to cp1252 below
+        logger.debug("charset guess failed", exc_info=True)
+    return data.decode("cp1252", errors="replace")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as cp1252/latin-1 upstream (``CafÃ©`` -> ``Café``) when that is clearly what happened."""
+    sample = text[:200_000]
+    hits = len(_MOJIBAKE.findall(sample))
+    if hits < 3:
+        return text
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        if len(_MOJIBAKE.findall(fixed[:200_000])) < hits / 4:
+            return fixed
+    return text
+
+
+def parse_html(text: str) -> lxml_html.HtmlElement:
+    try:
+        # lxml refuses str input that declares an encoding; drop the XML declaration if present.
+        text = re.sub(r"^\s*<\?xml[^>]*>", "", text, count=1)
+        tree = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadablePage(f"unparseable HTML: {exc}") from exc
+    if tree is None or tree.find(".//body") is None and len(tree) == 0:
+        raise UnreadablePage("empty HTML tree")
+    return tree
+
+
+# --------------------------------------------------------------------------------------------------- text
+
+
+def _trafilatura_text(tree: lxml_html.HtmlElement, url: str, **modes: Any) -> str:
+    import trafilatura
+
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=False,
+            output_format="python",
+            **modes,
+        )
+    except Exception:  # trafilatura on odd markup: treat as "no text", the caller decides the drop
+        logger.debug("trafilatura failed on %s", url, exc_info=True)
+        return ""
+    if document is None:
+        return ""
+    text = document.text if not isinstance(document, dict) else document.get("text")
+    return (text or "").strip()
+
+
+def _paragraph_chars(tree: lxml_html.HtmlElement) -> int:
+    """Characters of the page's prose paragraphs, the yardstick for "the extraction is too short"."""
+    total = 0
+    for p in tree.iter("p"):
+        n = len(" ".join((p.text_content() or "").split()))
+        if n >= 80:
+            total += n
+    return total
+
+
+def _main_text(tree: lxml_html.HtmlElement, url: str, config: ExtractConfig) -> str:
+    """trafilatura's text, with the fallback rule.
+
+    Rule: when the first extraction (precision mode by default) is shorter than ``fallback_ratio`` of the
+    page's prose paragraphs, the balanced mode, then the recall mode, are run; a candidate replaces the current
+    text only when it is longer *and* contains nearly all of the current text's lines (at least 90%), so the
+    fallback can add the paragraphs precision mode cut but not swap the article for something else.
+    """
+    text = _trafilatura_text(tree, url, favor_precision=config.favor_precision)
+    if not config.fallback:
+        return text
+    yardstick = _paragraph_chars(tree)
+    if yardstick and len(text) >= config.fallback_ratio * yardstick:
+        return text
+    candidates = [{"favor_recall": True}] if not config.favor_precision else [{}, {"favor_recall": True}]
+    for modes in candidates:
+        other = _trafilatura_text(tree, url, **modes)
+        if len(other) > len(text) * 1.1 and _contains_lines(other, text, 0.9):
+            text = other
+            if len(text) >= config.fallback_ratio * yardstick:
+                break
+    return text
+
+
+def _contains_lines(longer: str, shorter: str, share: float) -> bool:
+    lines = [line.strip() for line in shorter.splitlines() if line.strip()]
+    if not lines:
+        return True
+    pool = {line.strip() for line in longer.splitlines()}
+    kept = sum(len(line) for line in lines if line in pool)
+    return kept >= share * sum(len(line) for line in lines)
+
+
+def _link_share(tree: lxml_html.HtmlElement) -> tuple[float, int]:
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0, 0
+    total = len(" ".join((body.text_content() or "").split()))
+    links = list(body.iter("a"))
+    link_chars = sum(len(" ".join((a.text_content() or "").split())) for a in links)
+    return (link_chars / total if total else 0.0), len(links)
+
+
+def _is_not_article_type(page_type: str | None) -> bool:
+    if not page_type:
+        return False
+    kind = page_type.lower().rsplit("/", 1)[-1]
+    return kind in NON_ARTICLE_TYPES and kind not in ARTICLE_TYPES
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    prune_selectors: Sequence[str] = (),
+    date_hint: str | None = None,
+    date_hint_source: str | None = None,
+    fetched_at: str | None = None,
+    config: ExtractConfig | None = None,
+) -> Extracted:
+    """Extract one article; raises ``UnreadablePage``, ``NotAnArticle`` or ``NoText`` when there is none."""
+    config = config or ExtractConfig()
+    text_html = decode_html(html, config.max_bytes)
+    tree = parse_html(text_html)
+    try:
+        meta = extract_metadata(
+            tree,
+            url,
+            date_hint=date_hint,
+            date_hint_source=date_hint_source,
+            fetched_at=fetched_at,
+            use_htmldate=config.use_htmldate,
+        )
+    except Exception:  # metadata is best effort; the text decides whether there is an article
+        logger.warning("metadata extraction failed on %s", url, exc_info=True)
+        meta = Metadata(canonical_url=url)
+
+    prune_tree(tree, prune_selectors, config.prune, url=url)
+    text = _main_text(tree, url, config)
+    words = len(text.split())
+
+    if _is_not_article_type(meta.page_type) and words < config.min_article_words:
+        raise NotAnArticle(f"page type {meta.page_type!r} with {words} words")
+    if len(text) < config.min_text_chars or not any(ch.isalnum() for ch in text):
+        share, links = _link_share(tree)
+        if share >= config.nav_link_share and links >= 10:
+            raise NotAnArticle(f"navigation page: {links} links, {share:.0%} of the text in links")
+        raise NoText("no main text found")
+    return Extracted(
+        text=text,
+        title=meta.title,
+        authors=meta.authors,
+        date_published=meta.date_published,
+        date_modified=meta.date_modified,
+        date_source=meta.date_source,
+        site_name=meta.site_name,
+        canonical_url=meta.canonical_url,
+        tags=meta.tags,
+        declared_language=meta.declared_language,
+        page_type=meta.page_type,
+    )
+
+
+def published_before(date_published: str | None, since: date | None) -> bool:
+    """True when the article has a date and it is earlier than ``since`` (undated articles are kept)."""
+    if since is None or not date_published:
+        return False
+    parsed = parse_date(date_published)
+    if parsed is None:
+        return False
+    moment = parsed[0]
+    day = moment.date() if hasattr(moment, "date") and callable(moment.date) else moment
+    return day < since
+
+
+def parse_since(value: str | None) -> date | None:
+    if not value:
+        return None
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise ValueError(f"NEWSCORPUS_SINCE is not an ISO date: {value!r}")
+    moment = parsed[0]
+    return moment.date() if hasattr(moment, "date") and callable(moment.date) else moment
+
+
+class ExtractPipeline:
+    """Scrapy adapter: pops ``_html`` and fills the record's text and metadata fields."""
+
+    def __init__(
+        self, config: ExtractConfig | None = None, since: date | None = None, stats: Any = None
+    ) -> None:
+        self.config = config or ExtractConfig()
+        self.since = since
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        from scrapy.exceptions import NotConfigured
+
+        settings = crawler.settings
+        if not settings.getbool("NEWSCORPUS_EXTRACT_ENABLED", True):
+            raise NotConfigured("NEWSCORPUS_EXTRACT_ENABLED is off")
+        defaults = ExtractConfig()
+        config = replace(
+            defaults,
+            max_bytes=settings.getint("NEWSCORPUS_EXTRACT_MAX_BYTES", defaults.max_bytes),
+            favor_precision=settings.getbool("NEWSCORPUS_EXTRACT_FAVOR_PRECISION", defaults.favor_precision),
+            fallback=settings.getbool("NEWSCORPUS_EXTRACT_FALLBACK", defaults.fallback),
+            fallback_ratio=settings.getfloat("NEWSCORPUS_EXTRACT_FALLBACK_RATIO", defaults.fallback_ratio),
+            min_article_words=settings.getint(
+                "NEWSCORPUS_EXTRACT_MIN_ARTICLE_WORDS", defaults.min_article_words
+            ),
+            use_htmldate=settings.getbool("NEWSCORPUS_EXTRACT_USE_HTMLDATE", defaults.use_htmldate),
+            prune=replace(
+                defaults.prune,
+                generic=settings.getbool("NEWSCORPUS_EXTRACT_PRUNE_GENERIC", defaults.prune.generic),
+                teasers=settings.getbool("NEWSCORPUS_EXTRACT_PRUNE_TEASERS", defaults.prune.teasers),
+            ),
+        )
+        return cls(config, parse_since(settings.get("NEWSCORPUS_SINCE")), crawler.stats)
+
+    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        fill_record(item, self.config, since=self.since)
+        if self.stats is not None:
+            self.stats.inc_value("newscorpus/extract/ok")
+        return item
+
+
+def fill_record(
+    item: dict[str, Any], config: ExtractConfig | None = None, since: date | None = None
+) -> dict[str, Any]:
+    """Run ``extract_article`` on an item dict and fill the record fields (shared by the crawl and the CLI)."""
+    from crawler.items import article_id
+
+    html = item.pop("_html", None)
+    url = item.get("url") or ""
+    if html is None:
+        raise UnreadablePage("no HTML in the item")
+    result = extract_article(
+        html,
+        url,
+        prune_selectors=item.pop("_prune_selectors", None) or (),
+        date_hint=item.pop("_date_hint", None),
+        date_hint_source=item.pop("_date_hint_source", None),
+        fetched_at=item.get("fetched_at"),
+        config=config,
+    )
+    canonical = result.canonical_url or url
+    item["id"] = article_id(canonical)
+    item["canonical_url"] = canonical
+    item["domain"] = domain_of(url)
+    item["title"] = result.title
+    item["authors"] = result.authors
+    item["date_published"] = result.date_published
+    item["date_modified"] = result.date_modified
+    item["date_source"] = result.date_source
+    item["declared_language"] = result.declared_language
+    item["text"] = result.text
+    item["word_count"] = len(result.text.split())
+    item["site_name"] = result.site_name
+    item["tags"] = result.tags
+    item["source"] = item.get("source") or "live"
+    if published_before(result.date_published, since):
+        raise PublishedBeforeSince(f"published {result.date_published}, before {since}")
+    return item

@@ -1,0 +1,636 @@
+"""Article metadata from a parsed page: dates with their source, authors, title, canonical URL, language.
+
+Why our own pass and not trafilatura's ``extract_metadata``: we need to know *where* a date came from
+(``date_source``), to refuse dates later than the fetch, to keep the title free of the outlet suffix and the
+author list free of bylines, dates and outlet names. Everything here reads an lxml tree already parsed by the
+extract stage, so no page is parsed twice, and nothing here does I/O.
+
+Date sources, in order of trust (the first one that yields a plausible date wins):
+
+1. ``json-ld``: ``datePublished`` / ``dateModified`` of an article-like JSON-LD object;
+2. ``meta``: ``article:published_time`` and the usual meta names, ``itemprop`` attributes;
+3. the hint from discovery (``sitemap`` / ``feed`` ...: the caller names the source);
+4. ``url``: a ``/YYYY/MM/DD/`` or ``YYYY-MM-DD`` date in the URL path;
+5. ``time``: the first ``<time datetime>`` in the page;
+6. ``htmldate``: htmldate's quick (non-extensive) search, last because it guesses.
+
+A candidate later than the fetch time (plus the largest time-zone offset for dates without a zone) is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import html as lxml_html
+
+logger = logging.getLogger(__name__)
+
+#: JSON-LD / og:type values of pages that are articles (compared lower-cased, without schema prefixes).
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "review",
+        "posting",
+        "story",
+    }
+)
+
+#: Types that say "this page is not one article" (a home page, a section, a profile, a search page).
+NON_ARTICLE_TYPES = frozenset(
+    {
+        "website",
+        "webpage",
+        "collectionpage",
+        "itemlist",
+        "searchresultspage",
+        "profilepage",
+        "profile",
+        "aboutpage",
+        "contactpage",
+        "product",
+        "video.other",
+        "video.movie",
+        "video.episode",
+        "music.song",
+        "book",
+        "place",
+        "organization",
+        "person",
+    }
+)
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "published_time",
+    "datepublished",
+    "date_published",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "cxenseparse:recs:publishtime",
+    "article_date_original",
+    "original-publish-date",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:modified_time",
+    "modified_time",
+    "datemodified",
+    "date_modified",
+    "last-modified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "article.updated",
+    "lastmod",
+)
+
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_.-](?P<m>0?[1-9]|1[0-2])[/_.-](?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"
+)
+_URL_DATE_COMPACT = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?:/|[-_]|$)"
+)
+_TRACKING_PARAM = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_[ce]id|icid|ocid|cmpid|ref|ref_src|_ga)$"
+)
+
+#: Words that start a byline and are not part of a name, in the languages we meet most.
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:by|from|written\s+by|posted\s+by|reported\s+by|words\s+by|text|von|por|par|di|da|de|door|av|af|"
+    r"autor(?:a|in)?|author|reporter|редакция|автор|글|기자)\s*[:：]?\s+",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bи\b|·|•)\s*", re.IGNORECASE
+)
+_AUTHOR_NOISE = re.compile(
+    r"(?:@|https?://|www\.|\d|\b(?:staff|editor(?:s|ial)?|desk|team|newsroom|correspondent|contributor|"
+    r"agency|updated|published|reporter|writer|admin|redaktion|redacción|redação|redazione)\b)",
+    re.IGNORECASE,
+)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+")
+_WS = re.compile(r"\s+")
+
+
+@dataclass
+class Metadata:
+    """What the page says about itself; every field may be empty."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date_published: str | None = None
+    date_modified: str | None = None
+    date_source: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    declared_language: str | None = None
+    page_type: str | None = None
+    description: str | None = None
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+
+
+def _text(value: Any) -> str:
+    return _WS.sub(" ", str(value or "")).strip()
+
+
+def _meta_map(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
+    """All ``<meta>`` values by lower-cased name/property/itemprop/http-equiv, in page order."""
+    found: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content is None:
+            continue
+        content = _text(content)
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if key:
+                found.setdefault(key.strip().lower(), []).append(content)
+    return found
+
+
+def _first(metas: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        values = metas.get(key)
+        if values:
+            return values[0]
+    return None
+
+
+def _jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON object in the page's JSON-LD scripts, flattened through ``@graph`` and lists."""
+    objects: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            # Some sites put several objects or trailing commas in one script: try the lenient fixes once.
+            try:
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " ")))
+            except ValueError:
+                continue
+        objects.extend(_flatten_jsonld(data))
+    return objects
+
+
+def _flatten_jsonld(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _flatten_jsonld(entry, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _flatten_jsonld(graph, depth + 1)
+        main = data.get("mainEntity")
+        if isinstance(main, dict | list):
+            yield from _flatten_jsonld(main, depth + 1)
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a JSON-LD person/organisation value (string, object, or list of either)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, list):
+            return [str(n) for n in name if n]
+        return [str(name)] if name else []
+    if isinstance(value, list):
+        return [n for entry in value for n in _names(entry)]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------- dates
+
+
+def parse_date(value: str | None) -> tuple[datetime | date, bool] | None:
+    """A date or datetime from the formats pages use; the flag tells whether a time of day was given."""
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > 64:
+        return None
+    iso = value.replace("Z", "+00:00").replace("z", "+00:00")
+    iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)  # +0900 -> +09:00
+    iso = re.sub(r"\.(\d{1,6})\d*", r".\1", iso)  # more than microseconds
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        try:
+            return date.fromisoformat(iso), False
+        except ValueError:
+            return None
+    try:
+        return datetime.fromisoformat(
+            iso.replace(" ", "T", 1) if re.match(r"\d{4}-\d{2}-\d{2} ", iso) else iso
+        ), True
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}/\d{2}/\d{2}", value):
+        try:
+            return date.fromisoformat(value.replace("/", "-")), False
+        except ValueError:
+            return None
+    try:
+        from dateutil import parser as date_parser
+
+        with warnings.catch_warnings():
+            # Unknown zone names ("EST", "IST") give a naive time, which is what we want.
+            warnings.simplefilter("ignore")
+            parsed = date_parser.parse(value, fuzzy=False)
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None
+    has_time = bool(re.search(r"\d{1,2}:\d{2}", value))
+    return (parsed if has_time else parsed.date()), has_time
+
+
+def format_date(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _not_after(value: datetime | date, limit: datetime | None) -> bool:
+    """True when ``value`` is not later than the fetch time (naive values get the widest zone slack)."""
+    if value.year < 1990:
+        return False
+    if limit is None:
+        limit = datetime.now(UTC)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value <= limit.replace(tzinfo=None) + timedelta(hours=14)
+        return value <= limit + timedelta(minutes=5)
+    return value <= (limit + timedelta(hours=14)).date()
+
+
+def _as_utc_datetime(value: str | None) -> datetime | None:
+    parsed = parse_date(value)
+    if parsed is None:
+        return None
+    moment = parsed[0]
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def url_date(url: str) -> date | None:
+    path = urlsplit(url).path
+    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
+        match = pattern.search(path)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+    return None
+
+
+def _jsonld_dates(objects: list[dict[str, Any]], key: str) -> Iterator[str]:
+    # Article objects first, then anything else that carries the key (a WebPage often does).
+    ranked = sorted(objects, key=lambda o: 0 if _types(o) & ARTICLE_TYPES else 1)
+    for obj in ranked:
+        value = obj.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str):
+            yield value
+
+
+def _time_elements(tree: lxml_html.HtmlElement, modified: bool) -> Iterator[str]:
+    for el in tree.iter("time"):
+        value = el.get("datetime")
+        if not value:
+            continue
+        label = " ".join(filter(None, (el.get("itemprop"), el.get("class"), el.get("pubdate")))).lower()
+        is_modified = any(word in label for word in ("modif", "updat"))
+        if is_modified == modified:
+            yield value
+
+
+# --------------------------------------------------------------------------------------------------- others
+
+
+def clean_authors(raw: Iterable[str], site_name: str | None = None, domain: str | None = None) -> list[str]:
+    """Person names only: no "By", no dates, e-mails, roles or outlet names; de-duplicated, in order."""
+    outlet_keys = {_key(site_name), _key(domain.split(".")[0] if domain else None)} - {""}
+    result: list[str] = []
+    seen: set[str] = set()
+    for entry in raw:
+        entry = _text(entry)
+        if not entry or len(entry) > 200:
+            continue
+        for part in _AUTHOR_SPLIT.split(entry):
+            name = _BYLINE_PREFIX.sub("", _text(part)).strip(" .,:;-–—|()[]\"'")
+            name = _BYLINE_PREFIX.sub("", name).strip(" .,:;-–—|()[]\"'")
+            if not name or _AUTHOR_NOISE.search(name):
+                continue
+            words = name.split()
+            if len(words) > 5 or len(name) > 60 or len(name) < 2:
+                continue
+            key = _key(name)
+            if not key or key in outlet_keys or any(k and (k in key or key in k) for k in outlet_keys):
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(name)
+    return result
+
+
+def _key(value: str | None) -> str:
+    return re.sub(r"\W+", "", (value or "").lower())
+
+
+def clean_title(
+    title: str | None, site_name: str | None = None, domain: str | None = None, h1: str | None = None
+) -> str | None:
+    """The headline without the outlet name that pages append or prepend (``Headline | Outlet``)."""
+    title = _text(title)
+    if not title:
+        return _text(h1) or None
+    h1 = _text(h1)
+    if h1 and len(h1) >= 10 and _key(h1) == _key(title):
+        return h1
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) == 1:
+        return title
+    outlet_keys = {_key(site_name), _key(domain), _key(domain.split(".")[0] if domain else None)} - {""}
+
+    def is_outlet(part: str) -> bool:
+        key = _key(part)
+        if not key:
+            return True
+        return any(key == k or (len(key) >= 4 and (key in k or k in key)) for k in outlet_keys)
+
+    # The h1 is the headline as the page shows it: when the title contains it, the rest is decoration.
+    if h1 and len(h1) >= 10 and _key(h1) in _key(title) and len(h1) < len(title):
+        return h1
+    while len(parts) > 1 and is_outlet(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and is_outlet(parts[0]):
+        parts.pop(0)
+    if len(parts) > 1 and not outlet_keys:
+        # No outlet name known: a short last segment after a pipe is almost always the outlet.
+        last = parts[-1]
+        if " | " in title and len(last.split()) <= 4 and len(" ".join(parts[:-1])) > 2 * len(last):
+            parts.pop()
+    # Rejoin with the separators the title used between the kept parts.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " - ".join(parts)
+
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, no default port, fragment or tracking parameters."""
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k)]
+    )
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def domain_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _canonical(tree: lxml_html.HtmlElement, metas: dict[str, list[str]], url: str) -> str:
+    """The page's canonical URL when it names an article URL; the fetched URL otherwise."""
+    candidates: list[str] = []
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            candidates.append(link.get("href", ""))
+    og = _first(metas, "og:url")
+    if og:
+        candidates.append(og)
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if not candidate or candidate.startswith(("javascript:", "mailto:", "#")):
+            continue
+        absolute = urljoin(url, candidate)
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        if parts.path.strip("/") == "" and not parts.query:
+            continue  # a canonical pointing at the home page is a template mistake
+        return normalize_url(absolute)
+    return normalize_url(url)
+
+
+def _language(tree: lxml_html.HtmlElement, metas: dict[str, list[str]]) -> str | None:
+    values = [
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        _first(metas, "content-language", "language", "dc.language", "og:locale"),
+    ]
+    for value in values:
+        if value:
+            code = re.split(r"[-_,\s]", value.strip())[0].lower()
+            if re.fullmatch(r"[a-z]{2,3}", code):
+                return code
+    return None
+
+
+def _h1(tree: lxml_html.HtmlElement) -> str | None:
+    for el in tree.iter("h1"):
+        text = _text(el.text_content())
+        if 3 <= len(text) <= 300:
+            return text
+    return None
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def extract_metadata(
+    tree: lxml_html.HtmlElement,
+    url: str,
+    *,
+    date_hint: str | None = None,
+    date_hint_source: str | None = None,
+    fetched_at: str | None = None,
+    use_htmldate: bool = True,
+) -> Metadata:
+    """Read everything the page says about itself. Never raises on odd markup."""
+    metas = _meta_map(tree)
+    objects = _jsonld_objects(tree)
+    articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
+    meta = Metadata()
+
+    # Page type: JSON-LD article beats og:type, which beats the JSON-LD WebPage every CMS emits.
+    og_type = (_first(metas, "og:type") or "").strip().lower()
+    if articles:
+        meta.page_type = sorted(_types(articles[0]))[0]
+    elif og_type:
+        meta.page_type = og_type
+    else:
+        other = [t for o in objects for t in _types(o) if t in NON_ARTICLE_TYPES]
+        meta.page_type = other[0] if other else None
+
+    # Site name.
+    publisher = next((_names(o.get("publisher")) for o in articles if o.get("publisher")), [])
+    site_names = [
+        _first(metas, "og:site_name"),
+        publisher[0] if publisher else None,
+        _first(metas, "application-name"),
+    ]
+    meta.site_name = next((_text(s) for s in site_names if s and _text(s)), None)
+
+    domain = domain_of(url)
+    meta.canonical_url = _canonical(tree, metas, url)
+    meta.declared_language = _language(tree, metas)
+
+    # Title.
+    raw_title = None
+    for obj in articles:
+        if isinstance(obj.get("headline"), str) and obj["headline"].strip():
+            raw_title = obj["headline"]
+            break
+    raw_title = raw_title or _first(metas, "og:title", "twitter:title")
+    if not raw_title:
+        title_el = tree.find(".//title")
+        raw_title = title_el.text_content() if title_el is not None else None
+    meta.title = clean_title(raw_title, meta.site_name, domain, _h1(tree))
+
+    # Authors.
+    raw_authors: list[str] = []
+    for obj in articles:
+        raw_authors.extend(_names(obj.get("author")))
+    if not raw_authors:
+        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"):
+            raw_authors.extend(v for v in metas.get(key, []) if not v.startswith("http"))
+    if not raw_authors:
+        for el in tree.xpath('//*[@rel="author" or @itemprop="author" or contains(@class, "author-name")]')[
+            :5
+        ]:
+            raw_authors.append(el.text_content())
+    meta.authors = clean_authors(raw_authors, meta.site_name, domain)
+
+    # Tags.
+    tags: list[str] = list(metas.get("article:tag", []))
+    for obj in articles:
+        keywords = obj.get("keywords")
+        if isinstance(keywords, str):
+            tags.extend(keywords.split(","))
+        elif isinstance(keywords, list):
+            tags.extend(str(k) for k in keywords)
+    if not tags:
+        for key in ("news_keywords", "keywords"):
+            for value in metas.get(key, []):
+                tags.extend(value.split(","))
+    meta.tags = list(dict.fromkeys(t for t in (_text(t) for t in tags) if t and len(t) <= 80))[:30]
+    meta.description = _first(metas, "og:description", "description")
+
+    # Dates.
+    limit = _as_utc_datetime(fetched_at)
+
+    def pick(candidates: Iterable[tuple[str, str | date | None]]) -> tuple[str, str] | None:
+        for source, value in candidates:
+            if value is None:
+                continue
+            parsed = (
+                (value, False)
+                if isinstance(value, date) and not isinstance(value, datetime)
+                else parse_date(str(value))
+            )
+            if parsed is None:
+                continue
+            moment = parsed[0]
+            if _not_after(moment, limit):
+                return format_date(moment), source
+        return None
+
+    def published_candidates() -> Iterator[tuple[str, str | date | None]]:
+        for value in _jsonld_dates(objects, "datePublished"):
+            yield "json-ld", value
+        for value in _jsonld_dates(objects, "dateCreated"):
+            yield "json-ld", value
+        for key in _PUBLISHED_META:
+            for value in metas.get(key, []):
+                yield "meta", value
+        if date_hint:
+            yield (date_hint_source or "hint"), date_hint
+        yield "url", url_date(url)
+        for value in _time_elements(tree, modified=False):
+            yield "time", value
+        if use_htmldate:
+            yield "htmldate", _htmldate(tree, url, limit, original=True)
+
+    published = pick(published_candidates())
+    if published:
+        meta.date_published, meta.date_source = published
+    modified = pick(
+        [("json-ld", v) for v in _jsonld_dates(objects, "dateModified")]
+        + [("meta", v) for key in _MODIFIED_META for v in metas.get(key, [])]
+        + [("time", v) for v in _time_elements(tree, modified=True)]
+    )
+    if modified:
+        meta.date_modified = modified[0]
+    return meta
+
+
+def _htmldate(tree: lxml_html.HtmlElement, url: str, limit: datetime | None, original: bool) -> str | None:
+    try:
+        from htmldate import find_date
+
+        max_date = (limit or datetime.now(UTC)).strftime("%Y-%m-%d")
+        return find_date(tree, url=url, original_date=original, extensive_search=False, max_date=max_date)
+    except Exception:  # htmldate is a guesser; a failure here only means "no date"
+        logger.debug("htmldate failed on %s", url, exc_info=True)
+        return None

@@ -1,0 +1,358 @@
+"""HTML pruning before extraction: remove clutter containers the page itself labels as clutter.
+
+Why before trafilatura and not after: in the HTML a related-stories box is still a box, with a class name, a
+heading and a list of links; once extracted it is a run of lines that look like any others. trafilatura drops
+much of this already, but keeps boxes whose text is long (teasers with snippets) or whose markup looks like
+article markup.
+
+Three passes, all guarded so the element that holds most of the page's paragraph text (the article body) and
+its ancestors are never removed:
+
+1. per-site CSS selectors from the site profile (trusted: only the guard applies);
+2. generic containers whose class, id, role or aria-label names clutter (related, recommended, comments,
+   share, social, newsletter, promo, subscribe, cookie, breadcrumb, ...);
+3. teaser blocks: a block introduced by a "Related articles" / "More stories" / "Read more" style heading, or a
+   list of at least three sibling cards that each link to another page with a short snippet.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+logger = logging.getLogger(__name__)
+
+#: class/id/role/aria-label words that name a clutter container. Matched on the attribute split into words at
+#: ``-``, ``_``, spaces and camelCase humps, so ``related-posts``, ``relatedPosts`` and ``c-related`` all match but
+#: ``unrelated`` does not.
+CLUTTER_WORDS = (
+    r"related|relacionad[oa]s?|correlati|verwandte|similar|recommend(?:ed|ations?)?|recommended|"
+    r"read(?:[-_ ]?more|[-_ ]?next|[-_ ]?also)|more[-_ ]?(?:stories|news|articles|from)|also[-_ ]?read|"
+    r"most[-_ ]?(?:read|popular|viewed|shared)|popular|trending|outbrain|taboola|"
+    r"comments?|comment[-_ ]?(?:form|list|area|section|respond)|respond|disqus|"
+    r"share|sharing|sharebar|shares|social|socials|sociallinks|follow[-_ ]?us|"
+    r"newsletter|newsletters|subscribe|subscription|signup|sign[-_ ]?up|paywall|"
+    r"promo|promos|promoted|promotion|sponsored|sponsor|advert|advertisement|adslot|ad[-_ ]?(?:slot|unit|container|wrapper)|"
+    r"cookie|cookies|consent|gdpr|breadcrumbs?|author[-_ ]?bio|bio[-_ ]?box|tags?[-_ ]?list|"
+    r"post[-_ ]?navigation|nav[-_ ]?links|pagination|print[-_ ]?only|sr[-_ ]?only|visually[-_ ]?hidden"
+)
+_CLUTTER_RE = re.compile(rf"(?:^|[\s_-])(?:{CLUTTER_WORDS})(?:$|[\s_-])", re.IGNORECASE)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+#: Words in class/id that mark the article body itself: a container named like this is never pruned by name.
+_CONTENT_RE = re.compile(
+    r"(?:^|[\s_-])(?:article[-_ ]?(?:body|content|text)|post[-_ ]?(?:body|content)|entry[-_ ]?content|"
+    r"story[-_ ]?(?:body|content)|main[-_ ]?content|content[-_ ]?body)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+#: Headings that introduce a block of teasers or furniture, in the languages of the corpora we build.
+TEASER_HEADING_RE = re.compile(
+    r"^\W*(?:"
+    r"related(?:\s+(?:articles?|stories|posts?|news|content|coverage|links|reading|topics))?|"
+    r"more\s+(?:stories|articles|news|from\b.*|on\b.*|in\b.*|like\s+this)|"
+    r"(?:you\s+)?(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|"
+    r"recommended(?:\s+(?:for\s+you|stories|articles|reading))?|"
+    r"(?:most|top)\s+(?:read|popular|viewed|shared|stories)(?:\s+\w+)?|trending(?:\s+now|\s+stories)?|"
+    r"read\s+(?:more|next|also)|also\s+read|don't\s+miss|editor'?s?\s+picks?|latest\s+(?:news|stories|articles)|"
+    r"popular\s+(?:stories|articles|posts|now)|in\s+(?:other|case\s+you\s+missed)\b.*|"
+    r"ähnliche\s+artikel|mehr\s+zum\s+thema|das\s+könnte\s+sie\s+auch\s+interessieren|meistgelesen|"
+    r"articles?\s+(?:similaires|liés|connexes)|à\s+lire\s+aussi|lire\s+aussi|"
+    r"noticias\s+relacionadas|artículos\s+relacionados|te\s+puede\s+interesar|"
+    r"notícias\s+relacionadas|leia\s+também|veja\s+também|mais\s+lidas|"
+    r"articoli\s+correlati|leggi\s+anche|potrebbe\s+interessarti|"
+    r"читайте\s+также|похожие\s+(?:новости|статьи)|самое\s+читаемое|"
+    r"baca\s+juga|berita\s+terkait|artikel\s+terkait|terpopuler|"
+    r"관련\s*기사|많이\s*본\s*(?:기사|뉴스)|関連記事|あわせて読みたい|人気記事"
+    r")\W*$",
+    re.IGNORECASE,
+)
+
+_PRUNABLE_TAGS = frozenset(
+    {
+        "div",
+        "section",
+        "aside",
+        "ul",
+        "ol",
+        "nav",
+        "footer",
+        "header",
+        "form",
+        "span",
+        "p",
+        "figure",
+        "details",
+        "dl",
+        "table",
+    }
+)
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PruneConfig:
+    """``guard_share``: an element holding more than this share of the page's paragraph text is the article (or
+    holds it) and is never pruned. ``min_cards``: sibling link cards needed to call a block a teaser list.
+    ``max_card_words``: a card with more words outside its links than this is prose, not a teaser."""
+
+    generic: bool = True
+    teasers: bool = True
+    guard_share: float = 0.5
+    min_cards: int = 3
+    max_card_words: int = 60
+
+
+def _text_len(el: etree._Element) -> int:
+    return len(_WS.sub(" ", el.text_content() or "").strip()) if isinstance(el.tag, str) else 0
+
+
+class _Guard:
+    """Knows how much paragraph text each element holds, to keep the article body safe from every pass."""
+
+    def __init__(self, tree: lxml_html.HtmlElement, share: float) -> None:
+        self.share = share
+        self.paragraph_chars: dict[etree._Element, int] = {}
+        total = 0
+        for p in tree.iter("p"):
+            n = _text_len(p)
+            if n < 30:
+                continue
+            total += n
+            parent = p
+            while parent is not None:
+                self.paragraph_chars[parent] = self.paragraph_chars.get(parent, 0) + n
+                parent = parent.getparent()
+        self.total = total
+
+    def protected(self, el: etree._Element) -> bool:
+        if el.tag in ("html", "body", "main", "head"):
+            return True
+        if self.total == 0:
+            return False
+        return self.paragraph_chars.get(el, 0) > self.share * self.total
+
+    def forget(self, el: etree._Element) -> None:
+        """After ``el`` is removed, its paragraph text no longer counts for its ancestors (nor the total)."""
+        removed = self.paragraph_chars.get(el, 0)
+        if not removed:
+            return
+        parent = el.getparent()
+        while parent is not None:
+            self.paragraph_chars[parent] = self.paragraph_chars.get(parent, 0) - removed
+            parent = parent.getparent()
+        self.total -= removed
+
+
+def _remove(el: etree._Element) -> None:
+    """Drop an element but keep its tail text, which belongs to the parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _label(el: etree._Element) -> str:
+    parts = [
+        el.get("class"),
+        el.get("id"),
+        el.get("role"),
+        el.get("aria-label"),
+        el.get("data-component"),
+        el.get("data-module"),
+    ]
+    label = " ".join(p for p in parts if p)
+    return _CAMEL.sub(" ", label) if label else ""
+
+
+def prune_tree(
+    tree: lxml_html.HtmlElement,
+    selectors: Sequence[str] = (),
+    config: PruneConfig | None = None,
+    url: str | None = None,
+) -> dict[str, int]:
+    """Remove clutter from ``tree`` in place; returns how many elements each pass removed."""
+    config = config or PruneConfig()
+    guard = _Guard(tree, config.guard_share)
+    counts = {"selector": 0, "generic": 0, "teaser": 0}
+
+    def drop(el: etree._Element, kind: str) -> bool:
+        if el.getparent() is None or guard.protected(el):
+            return False
+        guard.forget(el)
+        _remove(el)
+        counts[kind] += 1
+        return True
+
+    for selector in selectors:
+        try:
+            matches = tree.cssselect(selector)
+        except Exception:  # a bad selector in a profile must not stop the crawl
+            logger.warning("invalid prune selector %r", selector)
+            continue
+        for el in matches:
+            drop(el, "selector")
+
+    if config.generic:
+        for el in list(_generic_candidates(tree)):
+            if el.getparent() is not None and _is_detached(el, tree) is False:
+                drop(el, "generic")
+
+    if config.teasers:
+        for el in list(_teaser_blocks(tree, config, url)):
+            if el.getparent() is not None and _is_detached(el, tree) is False:
+                drop(el, "teaser")
+    return counts
+
+
+def _is_detached(el: etree._Element, root: etree._Element) -> bool:
+    """An element whose ancestor was removed earlier in the pass is already gone."""
+    parent = el
+    while parent is not None:
+        if parent is root:
+            return False
+        parent = parent.getparent()
+    return True
+
+
+def _generic_candidates(tree: lxml_html.HtmlElement) -> Iterable[etree._Element]:
+    for el in tree.iter(*_PRUNABLE_TAGS):
+        label = _label(el)
+        if not label:
+            continue
+        if _CLUTTER_RE.search(label) and not _CONTENT_RE.search(label):
+            yield el
+
+
+def _heading_text(el: etree._Element) -> str:
+    return _WS.sub(" ", el.text_content() or "").strip()
+
+
+class _Sizes:
+    """Text and link-text length of every element, computed bottom-up in one pass (no repeated text_content)."""
+
+    def __init__(self, tree: lxml_html.HtmlElement) -> None:
+        self.text: dict[etree._Element, int] = {}
+        self.links: dict[etree._Element, int] = {}
+        for el in reversed(list(tree.iter())):
+            if not isinstance(el.tag, str):
+                continue
+            total = len(el.text.strip()) if el.text else 0
+            links = 0
+            for child in el:
+                if child.tail:
+                    total += len(child.tail.strip())
+                if isinstance(child.tag, str):
+                    total += self.text.get(child, 0)
+                    links += self.links.get(child, 0)
+            self.text[el] = total
+            self.links[el] = total if el.tag == "a" else links
+
+
+def _teaser_blocks(
+    tree: lxml_html.HtmlElement, config: PruneConfig, url: str | None
+) -> Iterable[etree._Element]:
+    sizes = _Sizes(tree)
+    # 1. A teaser heading and the block it introduces.
+    for heading in tree.iter(*_HEADING_TAGS, "strong", "b", "span", "div", "p"):
+        size = sizes.text.get(heading, 0)
+        if not size or size > 60:
+            continue
+        if heading.tag in ("div", "p", "span", "strong", "b") and len(heading) > 2:
+            continue
+        text = _heading_text(heading)
+        if not TEASER_HEADING_RE.match(text):
+            continue
+        block = _introduced_block(heading, sizes)
+        if block is not None:
+            yield block
+    # 2. Lists of link cards.
+    for container in tree.iter("ul", "ol", "div", "section"):
+        if _is_card_list(container, config, url, sizes):
+            yield container
+
+
+def _introduced_block(heading: etree._Element, sizes: _Sizes) -> etree._Element | None:
+    """The block a teaser heading opens: its nearest ancestor that starts with the heading and holds links.
+
+    When the heading sits among article paragraphs (no such ancestor), the heading and the link-heavy siblings
+    that follow it are wrapped into one block so they go together and the prose around them stays.
+    """
+    heading_text = _heading_text(heading)
+    el = heading
+    for _ in range(4):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html", "main", "article"):
+            break
+        parent_text = _heading_text(parent)
+        if not parent_text.startswith(heading_text[:20]):
+            break
+        el = parent
+        if el.find(".//a") is not None and len(parent_text) > len(heading_text) + 20:
+            return el
+    # Heading inside the article flow: take it and the following link-dominated siblings.
+    siblings: list[etree._Element] = []
+    node = el.getnext()
+    while node is not None and isinstance(node.tag, str):
+        if node.tag in _HEADING_TAGS:
+            break
+        text_len = sizes.text.get(node, 0)
+        link_len = sizes.links.get(node, 0)
+        if text_len and link_len < 0.5 * text_len:
+            break
+        siblings.append(node)
+        node = node.getnext()
+    if not siblings:
+        return None
+    parent = el.getparent()
+    if parent is None:
+        return None
+    wrapper = parent.makeelement("div")
+    wrapper.set("data-newscorpus", "teaser")
+    index = parent.index(el)
+    parent.insert(index, wrapper)
+    for node in (el, *siblings):
+        wrapper.append(node)
+    return wrapper
+
+
+def _is_card_list(container: etree._Element, config: PruneConfig, url: str | None, sizes: _Sizes) -> bool:
+    if len(container) < config.min_cards or not sizes.links.get(container):
+        return False
+    children = [c for c in container if isinstance(c.tag, str)]
+    if len(children) < config.min_cards or len({c.tag for c in children}) != 1:
+        return False
+    cards = 0
+    page = url.split("#")[0] if url else None
+    for child in children:
+        if not sizes.links.get(child):
+            continue
+        links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
+        if not links:
+            continue
+        best = max(links, key=lambda a: sizes.text.get(a, 0))
+        headline_words = len(_heading_text(best).split())
+        if headline_words < 3:
+            continue
+        other_chars = sizes.text.get(child, 0) - sizes.links.get(child, 0)
+        if other_chars > 7 * config.max_card_words:
+            continue
+        if page and urljoin(page, best.get("href", "")).split("#")[0] == page:
+            continue
+        cards += 1
+    # Most children must be cards, and the children must be alike (same tag), as in a rendered list.
+    return cards >= config.min_cards and cards >= 0.7 * len(children)

@@ -1,0 +1,158 @@
+"""The extract stage on plain inputs: good pages, and every kind of bad input ending in a drop, never a crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.items import article_id
+from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
+from pipelines.extract import ExtractConfig, ExtractPipeline, decode_html, extract_article, repair_mojibake
+
+PARAGRAPHS = [
+    "The harbour authority said on Monday that the new ferry terminal will open in the spring, two years "
+    "after building work began on the eastern quay.",
+    "Officials expect the terminal to handle twice as many passengers as the old one, which was built in "
+    "the nineteen-sixties and has been closed for repairs several times since.",
+    "Local traders welcomed the news but warned that parking near the quay remains a problem for visitors "
+    "who arrive by car from the surrounding villages.",
+    "The council will publish a new traffic plan for the harbour district before the end of the year, a "
+    "spokeswoman said, after consulting residents and businesses.",
+]
+
+
+def article_page(extra_head: str = "", body_extra: str = "", lang: str = "en") -> str:
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<title>Ferry terminal to open in spring | Harbour Gazette</title>
+<meta property="og:site_name" content="Harbour Gazette">
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="2024-03-04T09:30:00+01:00">
+<link rel="canonical" href="https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal?utm_source=x">
+{extra_head}</head>
+<body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<main><article><h1>Ferry terminal to open in spring</h1>
+<p class="byline">By Anna Berg</p>
+{paragraphs}
+{body_extra}
+</article></main><footer>Harbour Gazette</footer></body></html>"""
+
+
+def test_extracts_text_and_metadata() -> None:
+    result = extract_article(
+        article_page(), "https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal"
+    )
+    for paragraph in PARAGRAPHS:
+        assert paragraph in result.text
+    assert result.title == "Ferry terminal to open in spring"
+    assert result.date_published == "2024-03-04T09:30:00+01:00"
+    assert result.date_source == "meta"
+    assert result.site_name == "Harbour Gazette"
+    assert result.canonical_url == "https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal"
+    assert result.declared_language == "en"
+
+
+def test_bytes_with_wrong_declared_charset_are_read_as_utf8() -> None:
+    page = article_page().replace('charset="utf-8"', 'charset="iso-8859-1"').replace("spring", "spring café")
+    result = extract_article(page.encode("utf-8"), "https://harbour-gazette.test/a")
+    assert "café" in result.title
+
+
+def test_latin1_bytes_without_utf8_are_decoded_by_declaration() -> None:
+    page = article_page().replace('charset="utf-8"', 'charset="iso-8859-1"').replace("Monday", "Montag für")
+    result = extract_article(page.encode("latin-1"), "https://harbour-gazette.test/a")
+    assert "Montag für" in result.text
+
+
+def test_mojibake_from_upstream_is_repaired() -> None:
+    broken = "Café, naïve, déjà vu — résumé".encode().decode("cp1252")
+    assert repair_mojibake(broken) == "Café, naïve, déjà vu — résumé"
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n", "", None])
+def test_empty_body_is_unreadable(raw: bytes | str | None) -> None:
+    with pytest.raises(UnreadablePage):
+        extract_article(raw, "https://example.test/a")  # type: ignore[arg-type]
+
+
+def test_binary_is_unreadable() -> None:
+    raw = bytes(range(256)) * 40
+    with pytest.raises(UnreadablePage):
+        extract_article(raw, "https://example.test/file.pdf")
+    with pytest.raises(UnreadablePage):
+        extract_article(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\x00\x00stream", "https://example.test/x")
+
+
+def test_huge_page_over_cap_is_unreadable() -> None:
+    page = article_page(body_extra="<p>" + "word " * 50_000 + "</p>")
+    with pytest.raises(UnreadablePage, match="cap"):
+        extract_article(page.encode(), "https://example.test/a", config=ExtractConfig(max_bytes=100_000))
+
+
+def test_page_without_text_is_no_text() -> None:
+    page = "<html><head><title>x</title></head><body><div><img src='a.png'></div></body></html>"
+    with pytest.raises(NoText):
+        extract_article(page, "https://example.test/a")
+
+
+def test_navigation_page_is_not_an_article() -> None:
+    links = "".join(f'<li><a href="/news/{i}">Headline number {i} about the town</a></li>' for i in range(40))
+    page = f"""<html><head><meta property="og:type" content="website"><title>News</title></head>
+    <body><ul>{links}</ul></body></html>"""
+    with pytest.raises(NotAnArticle):
+        extract_article(page, "https://example.test/news/")
+
+
+def test_decode_refuses_plain_text() -> None:
+    with pytest.raises(UnreadablePage):
+        decode_html(b"just some words, no markup at all")
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+def test_pipeline_fills_the_record() -> None:
+    stats = _Stats()
+    pipeline = ExtractPipeline(stats=stats)
+    item = {
+        "url": "https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal",
+        "_html": article_page(),
+        "fetched_at": "2024-03-05T10:00:00+00:00",
+        "_prune_selectors": [".byline"],
+    }
+    out = pipeline.process_item(item)
+    assert "_html" not in out
+    assert out["canonical_url"] == "https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal"
+    assert out["id"] == article_id(out["canonical_url"])
+    assert out["domain"] == "harbour-gazette.test"
+    assert out["word_count"] == len(out["text"].split())
+    assert "Anna Berg" not in out["text"]
+    assert out["source"] == "live"
+    assert stats.values["newscorpus/extract/ok"] == 1
+
+
+def test_pipeline_drops_articles_before_since() -> None:
+    from datetime import date
+
+    pipeline = ExtractPipeline(since=date(2024, 6, 1))
+    item = {
+        "url": "https://harbour-gazette.test/a",
+        "_html": article_page(),
+        "fetched_at": "2024-07-01T00:00:00Z",
+    }
+    with pytest.raises(PublishedBeforeSince):
+        pipeline.process_item(item)
+
+
+def test_canonical_pointing_at_site_root_is_ignored() -> None:
+    page = article_page().replace(
+        "https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal?utm_source=x",
+        "https://harbour-gazette.test/",
+    )
+    result = extract_article(page, "https://harbour-gazette.test/news/ferry?utm_medium=y&id=3")
+    assert result.canonical_url == "https://harbour-gazette.test/news/ferry?id=3"
