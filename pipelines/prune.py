@@ -42,7 +42,9 @@ CLUTTER_WORDS = (
     r"cookie|cookies|consent|gdpr|breadcrumbs?|author[-_ ]?bio|bio[-_ ]?box|tags?[-_ ]?list|"
     r"post[-_ ]?navigation|nav[-_ ]?links|pagination|print[-_ ]?only|sr[-_ ]?only|visually[-_ ]?hidden"
 )
-_CLUTTER_RE = re.compile(rf"(?:^|[\s_-])(?:{CLUTTER_WORDS})(?:$|[\s_-])", re.IGNORECASE)
+_CLUTTER_RE = re.compile(
+    rf"(?<!\bhas)(?<!\bwith)(?<!\bno)(?<!\bshow)(?:^|[\s_-])(?:{CLUTTER_WORDS})(?:$|[\s_-])", re.IGNORECASE
+)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 #: Words in class/id that mark the article body itself: a container named like this is never pruned by name.
@@ -114,39 +116,86 @@ def _text_len(el: etree._Element) -> int:
     return len(_WS.sub(" ", el.text_content() or "").strip()) if isinstance(el.tag, str) else 0
 
 
-class _Guard:
-    """Knows how much paragraph text each element holds, to keep the article body safe from every pass."""
+class _Measure:
+    """Sizes of every element, computed bottom-up in one pass (no repeated ``text_content``), and the guard.
+
+    ``text``: characters of text; ``links``: characters inside links; ``prose``: characters of prose, that is
+    paragraphs (``p``; ``blockquote``/``pre`` without ``p``) of 30 characters or more, plus the text outside links
+    of list items without paragraphs (articles written as lists: digests, "10 things" pieces).
+    The guard: an element holding more than ``share`` of the page's prose is, or holds, the article body.
+    """
 
     def __init__(self, tree: lxml_html.HtmlElement, share: float) -> None:
         self.share = share
-        self.paragraph_chars: dict[etree._Element, int] = {}
-        total = 0
-        for p in tree.iter("p"):
-            n = _text_len(p)
-            if n < 30:
+        self.text: dict[etree._Element, int] = {}
+        self.links: dict[etree._Element, int] = {}
+        self.prose: dict[etree._Element, int] = {}
+        has_p: set[etree._Element] = set()
+        for el in reversed(list(tree.iter())):
+            tag = el.tag
+            if not isinstance(tag, str):
                 continue
-            total += n
-            parent = p
-            while parent is not None:
-                self.paragraph_chars[parent] = self.paragraph_chars.get(parent, 0) + n
-                parent = parent.getparent()
-        self.total = total
+            total = len(el.text.strip()) if el.text else 0
+            links = prose = 0
+            inner_p = False
+            for child in el:
+                if child.tail:
+                    total += len(child.tail.strip())
+                if isinstance(child.tag, str):
+                    total += self.text.get(child, 0)
+                    links += self.links.get(child, 0)
+                    prose += self.prose.get(child, 0)
+                    inner_p = inner_p or child in has_p or child.tag == "p"
+            if tag == "a":
+                links = total
+            if tag == "p" or (tag in ("blockquote", "pre") and not inner_p):
+                prose = total if total >= 30 else prose
+            elif tag == "li" and not inner_p and total - links >= 30:
+                prose = total - links
+            if inner_p:
+                has_p.add(el)
+            self.text[el] = total
+            if links:
+                self.links[el] = links
+            if prose:
+                self.prose[el] = prose
+        self.total = self.prose.get(tree, 0)
+        self.main = self._main(tree)
+
+    def _main(self, tree: lxml_html.HtmlElement) -> etree._Element | None:
+        """The deepest element holding more than ``share`` of the prose: the article body's container."""
+        if not self.total:
+            return None
+        node = tree
+        while True:
+            bigger = next((c for c in node if self.prose.get(c, 0) > self.share * self.total), None)
+            if bigger is None:
+                return node
+            node = bigger
+
+    def inside_main(self, el: etree._Element) -> bool:
+        if self.main is None:
+            return False
+        parent = el.getparent()
+        while parent is not None:
+            if parent is self.main:
+                return True
+            parent = parent.getparent()
+        return False
 
     def protected(self, el: etree._Element) -> bool:
         if el.tag in ("html", "body", "main", "head"):
             return True
-        if self.total == 0:
-            return False
-        return self.paragraph_chars.get(el, 0) > self.share * self.total
+        return self.total > 0 and self.prose.get(el, 0) > self.share * self.total
 
     def forget(self, el: etree._Element) -> None:
-        """After ``el`` is removed, its paragraph text no longer counts for its ancestors (nor the total)."""
-        removed = self.paragraph_chars.get(el, 0)
+        """After ``el`` is removed, its prose no longer counts for its ancestors (nor the total)."""
+        removed = self.prose.get(el, 0)
         if not removed:
             return
         parent = el.getparent()
         while parent is not None:
-            self.paragraph_chars[parent] = self.paragraph_chars.get(parent, 0) - removed
+            self.prose[parent] = self.prose.get(parent, 0) - removed
             parent = parent.getparent()
         self.total -= removed
 
@@ -176,7 +225,7 @@ def _label(el: etree._Element) -> str:
         el.get("data-module"),
     ]
     label = " ".join(p for p in parts if p)
-    return _CAMEL.sub(" ", label) if label else ""
+    return _CAMEL.sub(" ", label) if label and not label.islower() else label
 
 
 def prune_tree(
@@ -187,13 +236,15 @@ def prune_tree(
 ) -> dict[str, int]:
     """Remove clutter from ``tree`` in place; returns how many elements each pass removed."""
     config = config or PruneConfig()
-    guard = _Guard(tree, config.guard_share)
+    guard = _Measure(tree, config.guard_share)
     counts = {"selector": 0, "generic": 0, "teaser": 0}
 
     def drop(el: etree._Element, kind: str) -> bool:
         if el.getparent() is None or guard.protected(el):
             return False
         guard.forget(el)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("prune %s <%s %s> %d chars", kind, el.tag, _label(el)[:80], _text_len(el))
         _remove(el)
         counts[kind] += 1
         return True
@@ -213,7 +264,7 @@ def prune_tree(
                 drop(el, "generic")
 
     if config.teasers:
-        for el in list(_teaser_blocks(tree, config, url)):
+        for el in list(_teaser_blocks(tree, config, url, guard)):
             if el.getparent() is not None and _is_detached(el, tree) is False:
                 drop(el, "teaser")
     return counts
@@ -242,31 +293,10 @@ def _heading_text(el: etree._Element) -> str:
     return _WS.sub(" ", el.text_content() or "").strip()
 
 
-class _Sizes:
-    """Text and link-text length of every element, computed bottom-up in one pass (no repeated text_content)."""
-
-    def __init__(self, tree: lxml_html.HtmlElement) -> None:
-        self.text: dict[etree._Element, int] = {}
-        self.links: dict[etree._Element, int] = {}
-        for el in reversed(list(tree.iter())):
-            if not isinstance(el.tag, str):
-                continue
-            total = len(el.text.strip()) if el.text else 0
-            links = 0
-            for child in el:
-                if child.tail:
-                    total += len(child.tail.strip())
-                if isinstance(child.tag, str):
-                    total += self.text.get(child, 0)
-                    links += self.links.get(child, 0)
-            self.text[el] = total
-            self.links[el] = total if el.tag == "a" else links
-
-
 def _teaser_blocks(
-    tree: lxml_html.HtmlElement, config: PruneConfig, url: str | None
+    tree: lxml_html.HtmlElement, config: PruneConfig, url: str | None, guard: _Measure
 ) -> Iterable[etree._Element]:
-    sizes = _Sizes(tree)
+    sizes = guard
     # 1. A teaser heading and the block it introduces.
     for heading in tree.iter(*_HEADING_TAGS, "strong", "b", "span", "div", "p"):
         size = sizes.text.get(heading, 0)
@@ -280,13 +310,14 @@ def _teaser_blocks(
         block = _introduced_block(heading, sizes)
         if block is not None:
             yield block
-    # 2. Lists of link cards.
+    # 2. Lists of link cards, outside the article body (inside it, a list of linked items is more often the
+    #    article itself, a digest; teaser lists inside the body are caught by their heading above).
     for container in tree.iter("ul", "ol", "div", "section"):
-        if _is_card_list(container, config, url, sizes):
+        if not guard.inside_main(container) and _is_card_list(container, config, url, sizes):
             yield container
 
 
-def _introduced_block(heading: etree._Element, sizes: _Sizes) -> etree._Element | None:
+def _introduced_block(heading: etree._Element, sizes: _Measure) -> etree._Element | None:
     """The block a teaser heading opens: its nearest ancestor that starts with the heading and holds links.
 
     When the heading sits among article paragraphs (no such ancestor), the heading and the link-heavy siblings
@@ -330,7 +361,7 @@ def _introduced_block(heading: etree._Element, sizes: _Sizes) -> etree._Element 
     return wrapper
 
 
-def _is_card_list(container: etree._Element, config: PruneConfig, url: str | None, sizes: _Sizes) -> bool:
+def _is_card_list(container: etree._Element, config: PruneConfig, url: str | None, sizes: _Measure) -> bool:
     if len(container) < config.min_cards or not sizes.links.get(container):
         return False
     children = [c for c in container if isinstance(c.tag, str)]

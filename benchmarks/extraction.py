@@ -1,0 +1,354 @@
+"""Article-body extraction benchmark: our extract+clean stages against bare trafilatura, on the same pages.
+
+Usage::
+
+    .venv/bin/python benchmarks/extraction.py                 # ../shared/benchmarks/extraction/scrapinghub
+    .venv/bin/python benchmarks/extraction.py --data DIR      # any folder with html/<id>.html.gz + ground-truth.json
+    .venv/bin/python benchmarks/extraction.py --worst 15      # also list the pages where we score worst
+    .venv/bin/python benchmarks/extraction.py --show ID       # what we missed and added on one page
+
+Scoring (as the benchmark's README describes it, implemented here): tokens are ``\\w+`` matches; shingles are
+runs of 4 tokens counted as a multiset; per page tp/fp/fn are normalised so every page weighs the same;
+precision and recall are means over pages, F1 is computed from the two means; accuracy is the share of pages
+whose token lists are identical.
+
+"Clutter left": a page counts when our output contains one of ``CLUTTER_PATTERNS`` that the true body does not.
+
+Speed is pages per second of CPU time (``time.process_time``) of this single process, so other load on the
+machine does not distort the comparison; all systems run in the same process on the same decoded pages.
+
+The page texts belong to their publishers: this script reads them at run time and writes only figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "extraction" / "scrapinghub"
+DEFAULT_OUT = ROOT / "benchmarks" / "results" / "extraction.json"
+
+TARGETS = {
+    "f1": 0.975,
+    "precision": 0.970,
+    "recall": 0.975,
+    "clutter_share_max": 0.03,
+    "speed_ratio_min": 0.8,
+}
+
+_TOKEN = re.compile(r"\w+")
+
+#: Clutter a clean article body does not contain, by kind. Each pattern is searched in every line of at most
+#: ``CLUTTER_MAX_WORDS`` words (furniture is short; a long paragraph that mentions a newsletter is prose), and a
+#: match counts only when the true body does not contain the matched words. Kept apart from the cleaner's own
+#: lists on purpose: the yardstick must not be the rule it measures.
+CLUTTER_MAX_WORDS = 30
+CLUTTER_PATTERNS = {
+    # headings and link-outs to other stories
+    "related": r"^\W*(?:related(?:\s+(?:articles?|stories|posts?|news|content|coverage|reading|topics|videos?))?"
+    r"|recommended(?:\s+(?:for\s+you|stories|articles|reading))?|(?:you\s+)?(?:may|might)\s+also\s+(?:like|enjoy)"
+    r"|read\s+(?:more|also|next)|also\s+read|see\s+(?:also|more)|more\s+(?:stories|articles|news|from|on)\b.*"
+    r"|(?:most|top)\s+(?:read|popular|viewed|shared)\b.*|popular\s+(?:on|in|now)\b.*|trending(?:\s+now)?"
+    r"|don'?t\s+miss|editor'?s\s+picks?|also\s+on\s+.{1,40})\s*(?:$|:|\.\.\.|…|\|)",
+    "comment-prompt": r"^\W*(?:(?:leave|post|add|write)\s+(?:a|your)\s+(?:comment|reply)|comments?(?:\s*\(\d+\))?"
+    r"|\d+\s+comments?|no\s+comments(?:\s+yet)?|show\s+comments|join\s+the\s+(?:conversation|discussion)"
+    r"|tell\s+us\s+what\s+you\s+think)\W*$"
+    r"|your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked"
+    r"|log\s*in\s+to\s+(?:post\s+a\s+)?comment|be\s+the\s+first\s+to\s+comment",
+    "share-follow": r"^\W*(?:share(?:\s+(?:this|the)\s+(?:article|story|post))?(?:\s+on\s+\w+)?"
+    r"|(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|e-?mail|print)(?:\W+(?:facebook|twitter|linkedin|whatsapp|e-?mail|print))*)\W*$"
+    r"|follow\s+(?:us|\w+|him|her|them)\s+on\s+(?:twitter|facebook|instagram|linkedin|youtube|x\b)"
+    r"|share\s+(?:this|it)\s+(?:with|on)|like\s+this\s+(?:story|article)",
+    "subscribe": r"\bsubscribe\b|\bsubscribing\b|\bnewsletters?\b|\bsign\s+up\b|\binbox\b|get\s+the\s+.{1,30}\s+app\b",
+    "copyright": r"©|\(c\)\s*\d{4}|\bcopyright\b|all\s+rights\s+reserved|무단\s*전재|無断転載",
+    "top-link": r"^\W*(?:scroll|back|go|return)\s+to\s+(?:the\s+)?top\W*$",
+    "advertisement": r"^\W*(?:advertisement|advertising|sponsored(?:\s+content)?|ad|anzeige|publicidad|publicidade|реклама)\W*$",
+}
+_CLUTTER_RES = {k: re.compile(v, re.IGNORECASE) for k, v in CLUTTER_PATTERNS.items()}
+
+
+# --------------------------------------------------------------------------------------------------- scoring
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text or "")
+
+
+def shingles(toks: list[str], size: int = 4) -> Counter[tuple[str, ...]]:
+    if not toks:
+        return Counter()
+    if len(toks) < size:
+        return Counter([tuple(toks)])
+    return Counter(tuple(toks[i : i + size]) for i in range(len(toks) - size + 1))
+
+
+def score_page(prediction: str, truth: str) -> dict[str, float]:
+    """Normalised tp/fp/fn of one page, and whether the token lists are identical."""
+    pred_toks, true_toks = tokens(prediction), tokens(truth)
+    pred, true = shingles(pred_toks), shingles(true_toks)
+    tp = sum(min(n, true[s]) for s, n in pred.items())
+    fp = sum(pred.values()) - tp
+    fn = sum(true.values()) - tp
+    total = tp + fp + fn
+    if total == 0:
+        return {"tp": 1.0, "fp": 0.0, "fn": 0.0, "exact": pred_toks == true_toks}
+    return {"tp": tp / total, "fp": fp / total, "fn": fn / total, "exact": pred_toks == true_toks}
+
+
+def page_prf(score: dict[str, float]) -> tuple[float | None, float | None, float]:
+    tp, fp, fn = score["tp"], score["fp"], score["fn"]
+    precision = tp / (tp + fp) if tp + fp > 0 else None
+    recall = tp / (tp + fn) if tp + fn > 0 else None
+    p, r = precision or 0.0, recall or 0.0
+    f1 = 2 * p * r / (p + r) if p + r > 0 else 0.0
+    return precision, recall, f1
+
+
+def aggregate(scores: Iterable[dict[str, float]]) -> dict[str, float]:
+    scores = list(scores)
+    precisions = [p for p, _, _ in map(page_prf, scores) if p is not None]
+    recalls = [r for _, r, _ in map(page_prf, scores) if r is not None]
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    accuracy = sum(1 for s in scores if s["exact"]) / len(scores) if scores else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall, "accuracy": accuracy}
+
+
+def clutter_found(prediction: str, truth: str) -> list[str]:
+    """Clutter kinds in ``prediction`` whose matched text the true body does not contain."""
+    truth_key = " " + " ".join(tokens(truth.lower())) + " "
+    found: set[str] = set()
+    for line in prediction.splitlines():
+        line = line.strip()
+        if not line or len(line.split()) > CLUTTER_MAX_WORDS:
+            continue
+        for kind, pattern in _CLUTTER_RES.items():
+            if kind in found:
+                continue
+            for match in pattern.finditer(line):
+                words = " ".join(tokens(match.group(0).lower()))
+                # A match the true body also has is article text (a story about newsletters), not clutter.
+                if not words or f" {words} " not in truth_key:
+                    found.add(kind)
+                    break
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------------- systems
+
+
+def load_pages(data: Path, limit: int | None = None) -> list[dict[str, str]]:
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id in sorted(truth):
+        path = data / "html" / f"{page_id}.html.gz"
+        if not path.exists():
+            continue
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        pages.append(
+            {
+                "id": page_id,
+                "url": truth[page_id].get("url") or "",
+                "html": html,
+                "truth": truth[page_id]["articleBody"],
+            }
+        )
+        if limit and len(pages) >= limit:
+            break
+    return pages
+
+
+def ours() -> Callable[[str, str], str]:
+    """Our stages exactly as ``newscorpus extract --batch`` runs them (extract, clean, site line learning)."""
+    from pipelines.boilerplate import SiteBoilerplate
+    from pipelines.clean import clean_item
+    from pipelines.drops import Rejected
+    from pipelines.extract import fill_record
+
+    boilerplate = SiteBoilerplate()
+
+    def run(html: str, url: str) -> str:
+        item: dict[str, Any] = {"url": url, "_html": html}
+        try:
+            fill_record(item)
+            clean_item(item, boilerplate=boilerplate)
+        except Rejected:
+            return ""
+        return item.get("text") or ""
+
+    return run
+
+
+def bare_trafilatura(**options: Any) -> Callable[[str, str], str]:
+    import trafilatura
+
+    def run(html: str, url: str) -> str:
+        return trafilatura.extract(html, url=url, include_comments=False, **options) or ""
+
+    return run
+
+
+SYSTEMS: dict[str, Callable[[], Callable[[str, str], str]]] = {
+    "newscorpus": ours,
+    "trafilatura": bare_trafilatura,
+    "trafilatura_precision": lambda: bare_trafilatura(favor_precision=True),
+}
+
+
+def run_system(name: str, pages: list[dict[str, str]]) -> dict[str, Any]:
+    extract = SYSTEMS[name]()
+    extract(pages[0]["html"], pages[0]["url"])  # warm-up: imports and caches are not the pages' cost
+    outputs: dict[str, str] = {}
+    started = time.process_time()
+    for page in pages:
+        outputs[page["id"]] = extract(page["html"], page["url"])
+    seconds = time.process_time() - started
+    per_page = {}
+    for page in pages:
+        score = score_page(outputs[page["id"]], page["truth"])
+        precision, recall, f1 = page_prf(score)
+        per_page[page["id"]] = {
+            "f1": f1,
+            "precision": precision,
+            "recall": recall,
+            "clutter": clutter_found(outputs[page["id"]], page["truth"]),
+            "score": score,
+        }
+    figures = aggregate(p["score"] for p in per_page.values())
+    figures["clutter_share"] = sum(1 for p in per_page.values() if p["clutter"]) / len(pages)
+    figures["pages_per_second"] = len(pages) / seconds if seconds else float("inf")
+    figures["cpu_seconds"] = seconds
+    return {"figures": figures, "pages": per_page, "outputs": outputs}
+
+
+def run_benchmark(data: Path, systems: Iterable[str] = SYSTEMS, limit: int | None = None) -> dict[str, Any]:
+    pages = load_pages(data, limit)
+    return {name: run_system(name, pages) for name in systems} | {"_pages": pages}  # type: ignore[dict-item]
+
+
+# --------------------------------------------------------------------------------------------------- report
+
+
+def _show(page: dict[str, str], prediction: str) -> None:
+    """Missed and extra token runs of one page (for looking at a failure locally; nothing is written)."""
+    pred, true = tokens(prediction), tokens(page["truth"])
+    true_sh, pred_sh = shingles(true), shingles(pred)
+
+    def runs(toks: list[str], other: Counter[tuple[str, ...]]) -> list[str]:
+        out, current = [], []
+        for i in range(len(toks) - 3):
+            if other[tuple(toks[i : i + 4])] <= 0:
+                current.append(toks[i])
+            elif current:
+                out.append(" ".join(current))
+                current = []
+        if current:
+            out.append(" ".join(current))
+        return out
+
+    print(f"page {page['id']} {page['url']}")
+    print("MISSED:")
+    for run in runs(true, pred_sh):
+        print("  -", run[:400])
+    print("EXTRA:")
+    for run in runs(pred, true_sh):
+        print("  +", run[:400])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="folder with html/*.html.gz and ground-truth.json"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the figures (JSON)")
+    parser.add_argument(
+        "--systems", default=",".join(SYSTEMS), help="comma-separated subset of: " + ", ".join(SYSTEMS)
+    )
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages where we score worst")
+    parser.add_argument("--show", default=None, help="print what we missed and added on this page id")
+    args = parser.parse_args(argv)
+
+    if not (args.data / "ground-truth.json").exists():
+        print(f"benchmark data not found at {args.data}; nothing to measure (pass --data DIR)")
+        return 0
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown:
+        parser.error(f"unknown systems: {', '.join(sorted(unknown))}")
+
+    if args.show:
+        pages = [p for p in load_pages(args.data) if p["id"].startswith(args.show)]
+        extract = SYSTEMS[systems[0]]()
+        for page in pages:
+            _show(page, extract(page["html"], page["url"]))
+        return 0
+
+    results = run_benchmark(args.data, systems, args.limit)
+    pages = results.pop("_pages")
+    print(f"{len(pages)} pages from {args.data}")
+    print(f"{'system':<24}{'F1':>8}{'P':>8}{'R':>8}{'acc':>8}{'clutter':>9}{'pages/s':>9}")
+    for name in systems:
+        f = results[name]["figures"]
+        print(
+            f"{name:<24}{f['f1']:>8.4f}{f['precision']:>8.4f}{f['recall']:>8.4f}{f['accuracy']:>8.3f}"
+            f"{f['clutter_share']:>8.1%}{f['pages_per_second']:>9.1f}"
+        )
+    report: dict[str, Any] = {
+        "data": str(args.data),
+        "pages": len(pages),
+        "systems": {name: results[name]["figures"] for name in systems},
+        "clutter_pages": {
+            name: {pid: p["clutter"] for pid, p in results[name]["pages"].items() if p["clutter"]}
+            for name in systems
+        },
+    }
+    if "newscorpus" in results and "trafilatura" in results:
+        ours_f = results["newscorpus"]["figures"]
+        ratio = ours_f["pages_per_second"] / results["trafilatura"]["figures"]["pages_per_second"]
+        checks = {
+            f"F1 >= {TARGETS['f1']}": ours_f["f1"] >= TARGETS["f1"],
+            f"precision >= {TARGETS['precision']}": ours_f["precision"] >= TARGETS["precision"],
+            f"recall >= {TARGETS['recall']}": ours_f["recall"] >= TARGETS["recall"],
+            f"clutter left <= {TARGETS['clutter_share_max']:.0%}": ours_f["clutter_share"]
+            <= TARGETS["clutter_share_max"],
+            f"speed >= {TARGETS['speed_ratio_min']}x bare trafilatura ({ratio:.2f}x)": ratio
+            >= TARGETS["speed_ratio_min"],
+        }
+        report["speed_ratio"] = ratio
+        report["targets"] = checks
+        print("targets:")
+        for label, ok in checks.items():
+            print(f"  [{'met' if ok else 'MISSED'}] {label}")
+    if args.worst and systems:
+        name = systems[0]
+        worst = sorted(results[name]["pages"].items(), key=lambda kv: kv[1]["f1"])[: args.worst]
+        print(f"worst pages for {name}:")
+        for pid, p in worst:
+            prec = "-" if p["precision"] is None else f"{p['precision']:.3f}"
+            rec = "-" if p["recall"] is None else f"{p['recall']:.3f}"
+            print(f"  {pid[:12]} F1 {p['f1']:.3f} P {prec} R {rec} {p['clutter'] or ''}")
+        for pid, p in results[name]["pages"].items():
+            if p["clutter"]:
+                print(f"  clutter {pid[:12]} {p['clutter']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"figures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
