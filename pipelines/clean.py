@@ -37,7 +37,7 @@ _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 #: Whole-line furniture phrases. Anchored: the line must be nothing but the phrase (and punctuation).
 FURNITURE = (
     # comments
-    r"(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)|"
+    r"(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)|tell\s+us\s+what\s+you\s+think|"
     r"(?:no|\d+|show|view|load|hide|see)\s+(?:more\s+)?comments?(?:\s+yet)?(?:\s*\.\.\.|…)?|comments?\s*(?:\(\d+\))?|"
     r"your\s+email\s+address\s+will\s+not\s+be\s+published\.?(?:\s*required\s+fields\s+are\s+marked\s*\*?)?|"
     r"required\s+fields\s+are\s+marked\s*\*?|cancel\s+reply|post\s+comment|join\s+the\s+(?:conversation|discussion)|"
@@ -124,6 +124,31 @@ _EDGE_RE = re.compile(
 )
 
 
+#: A link to another story set as a line of its own: "Read more: <headline>", "[Related: <headline>]".
+_LINK_OUT_RE = re.compile(
+    r"^[\W_]*(?:related(?:\s+(?:post|article|story|stories|posts|articles|coverage|content|reading|link))?|"
+    r"(?:read|see|watch|listen)\s+(?:more|also|next|too)|also\s+(?:read|see|watch|on\s+\S+)|more\s+(?:on|about)\s+this|"
+    r"click\s+here|recommended|further\s+reading|don'?t\s+miss|must\s+read|"
+    r"lesen\s+sie\s+auch|mehr\s+zum\s+thema|auch\s+interessant|lire\s+aussi|à\s+lire|voir\s+aussi|"
+    r"leia\s+(?:também|mais)|veja\s+(?:também|mais)|saiba\s+mais|lea\s+también|ver\s+también|te\s+puede\s+interesar|"
+    r"leggi\s+anche|vedi\s+anche|читайте\s+также|смотрите\s+также|baca\s+juga|simak\s+juga|lihat\s+juga|"
+    r"관련\s*기사|関連記事|あわせて読みたい)\s*[:：|»>–—-]\s*\S.*$",
+    re.IGNORECASE,
+)
+
+#: Promotion and contact lines that close a text: newsletters, follow/share prompts, tips, copyright.
+_PROMO_RE = re.compile(
+    r"\b(?:newsletters?|subscribe|subscribing|subscription|sign\s+up|inbox|unsubscribe)\b|"
+    r"\bfollow\s+(?:us|him|her|them|\w+)\s+on\b|\bfollow\s+(?:us|him|her|them)\b|"
+    r"\bon\s+(?:twitter|facebook|instagram)\s+(?:at|@)|\bshare\s+(?:it|this)\s+with\b|"
+    r"\blike\s+this\s+(?:story|article)\b|\btell\s+us\s+what\s+you\s+think\b|\bhave\s+a\s+(?:news\s+)?tip\b|"
+    r"\bget\s+(?:the|our)\s+.{1,30}\s+app\b|©|\bcopyright\b|\ball\s+rights\s+reserved\b|"
+    r"\b(?:folgen\s+sie\s+uns|abonnieren|siga-nos|inscreva-se|assine|suscríbete|síguenos|seguici|iscriviti|"
+    r"подписывайтесь|подпишитесь|ikuti\s+kami|구독|購読)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class CleanConfig:
     """Tunables of the clean stage.
@@ -142,6 +167,10 @@ class CleanConfig:
     tail_share: float = 0.5
     min_kept_words: int = 30
     max_edge_words: int = 30
+    max_link_out_words: int = 25
+    promo_window: int = 3
+    max_promo_words: int = 45
+    max_credit_words: int = 20
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -186,6 +215,26 @@ def _cut_tail(lines: list[str], config: CleanConfig) -> list[str]:
     return lines
 
 
+def _is_link_out(line: str, config: CleanConfig) -> bool:
+    return _words(line) <= config.max_link_out_words and bool(_LINK_OUT_RE.match(line))
+
+
+def _is_credit(line: str, config: CleanConfig) -> bool:
+    """A short line with a copyright sign is a photo credit or a rights notice, wherever it stands."""
+    return "©" in line and _words(line) <= config.max_credit_words
+
+
+def _cut_promo_tail(lines: list[str], config: CleanConfig) -> list[str]:
+    """From the first promotion line among the last ``promo_window`` lines, the rest goes, when all of it is
+    short (sign-off furniture, not the article's last paragraphs)."""
+    start = max(1, len(lines) - config.promo_window)
+    for index in range(start, len(lines)):
+        rest = lines[index:]
+        if _PROMO_RE.search(lines[index]) and all(_words(line) <= config.max_promo_words for line in rest):
+            return lines[:index]
+    return lines
+
+
 def _trim_edges(lines: list[str], config: CleanConfig) -> list[str]:
     def edge(line: str) -> bool:
         if _words(line) > config.max_edge_words:
@@ -211,8 +260,18 @@ def clean_text(text: str, config: CleanConfig | None = None) -> str:
     if config.tail:
         lines = _cut_tail(lines, config)
     if config.furniture:
-        lines = [line for line in lines if not is_furniture(line, config.max_furniture_words)]
+        lines = [
+            line
+            for line in lines
+            if not (
+                is_furniture(line, config.max_furniture_words)
+                or _is_link_out(line, config)
+                or _is_credit(line, config)
+            )
+        ]
     if config.edges:
+        lines = _trim_edges(lines, config)
+        lines = _cut_promo_tail(lines, config)
         lines = _trim_edges(lines, config)
     return "\n".join(lines)
 
