@@ -33,7 +33,9 @@ _NOT_HTML = re.compile(
 # Non-article page types that courlan does not know about.
 _MEDIA_PAGE = re.compile(
     r"/(video|videos|watch|gallery|galleries|photos?|podcasts?|live|liveblog|search|newsletters?|subscribe"
-    r"|account|signin|sign-in|register|contact|about|privacy|terms)(/|$)",
+    r"|account|signin|sign-in|register)(/|$)"
+    # Site furniture pages: about-us, privacy-policy, terms-of-use, cookies, contact, imprint...
+    r"|/(about|privacy|terms|cookies?|contact|imprint|impressum|legal|careers|jobs|advertise)([-_/][^/]*)?/?$",
     re.IGNORECASE,
 )
 

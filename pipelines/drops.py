@@ -7,6 +7,7 @@ is its own class. The write stage turns each drop into a line of ``rejected.json
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
@@ -24,8 +25,10 @@ class Rejected(DropItem):
 
     def record(self, item: dict[str, Any]) -> dict[str, Any]:
         """The ``rejected.jsonl`` line for this drop."""
+        url = item.get("url")
         return {
-            "url": item.get("url"),
+            "url": url,
+            "domain": item.get("domain") or _host(url),
             "stage": self.stage,
             "reason": self.reason,
             "detail": self.detail,
@@ -128,3 +131,9 @@ def duplicate_record(
         "duplicate_of": duplicate_of,
         "duplicate_of_url": duplicate_of_url,
     }
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    return (urlsplit(url).hostname or "").removeprefix("www.") or None

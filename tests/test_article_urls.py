@@ -23,6 +23,10 @@ SITE = "https://news.example.com"
         ("/login", UrlKind.SKIP),
         ("/files/annual-report.pdf", UrlKind.SKIP),
         ("/static/site.css", UrlKind.SKIP),
+        ("/about-us/", UrlKind.SKIP),
+        ("/privacy-policy/", UrlKind.SKIP),
+        ("/cookies", UrlKind.SKIP),
+        ("/business/about-the-new-harbour-tax-and-what-it-costs", UrlKind.ARTICLE),
     ],
 )
 def test_heuristics(path: str, kind: UrlKind) -> None:

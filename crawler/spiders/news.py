@@ -193,9 +193,10 @@ class NewsSpider(scrapy.Spider):
         url = urldefrag(entry.url)[0]
         kind = self.classifiers[index].classify(url)
         if kind is not UrlKind.ARTICLE:
+            # A sitemap or feed lists it as a page of the site: say why it is not fetched as an article.
             self.crawler.stats.inc_value(f"newscorpus/discovery/{via}_non_article")
-            if kind is UrlKind.SKIP and self.profiles[index].allows_host(url):
-                self._reject(url, "discover", "not-article-url", f"listed in {via}")
+            if self.profiles[index].allows_host(url):
+                self._reject(url, "discover", "not-article-url", f"{kind.value} page listed in {via}")
             return
         if self._older_than_since(entry.date):
             self.crawler.stats.inc_value("newscorpus/discovery/skipped_before_since")
