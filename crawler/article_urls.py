@@ -35,7 +35,7 @@ _MEDIA_PAGE = re.compile(
     r"/(video|videos|watch|gallery|galleries|photos?|podcasts?|live|liveblog|search|newsletters?|subscribe"
     r"|account|signin|sign-in|register)(/|$)"
     # Site furniture pages: about-us, privacy-policy, terms-of-use, cookies, contact, imprint...
-    r"|/(about|privacy|terms|cookies?|contact|imprint|impressum|legal|careers|jobs|advertise)([-_/][^/]*)?/?$",
+    r"|/(about|privacy|terms|cookies?|contact|imprint|impressum|legal|careers|jobs|advertise)([-_][a-z]{1,8}){0,2}/?$",
     re.IGNORECASE,
 )
 
