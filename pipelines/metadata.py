@@ -337,9 +337,10 @@ def url_date(url: str) -> date | None:
 
 
 def _jsonld_dates(objects: list[dict[str, Any]], key: str) -> Iterator[str]:
-    # Article objects first, then anything else that carries the key (a WebPage often does).
-    ranked = sorted(objects, key=lambda o: 0 if _types(o) & ARTICLE_TYPES else 1)
-    for obj in ranked:
+    """Dates of the article objects; of any object only when the page has no article object (a WebPage's
+    date is often the template's, not the story's)."""
+    articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
+    for obj in articles or objects:
         value = obj.get(key)
         if isinstance(value, list):
             value = value[0] if value else None
@@ -420,8 +421,8 @@ def clean_title(
         parts.pop()
     while len(parts) > 1 and is_outlet(parts[0]):
         parts.pop(0)
-    if len(parts) > 1 and not outlet_keys:
-        # No outlet name known: a short last segment after a pipe is almost always the outlet.
+    if len(parts) > 1:
+        # A short last segment after a pipe is the outlet or section under another name ("| Regional").
         last = parts[-1]
         if " | " in title and len(last.split()) <= 4 and len(" ".join(parts[:-1])) > 2 * len(last):
             parts.pop()

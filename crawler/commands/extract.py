@@ -1,0 +1,175 @@
+"""``newscorpus extract``: the crawl's extract, clean and language stages on saved pages.
+
+- ``newscorpus extract PAGE.html --url URL`` prints the article record as JSON;
+- ``newscorpus extract --batch IN.jsonl`` reads lines ``{"id": ..., "url": ..., "html": ...}`` and writes one record
+  per input line to stdout, in input order, with the input's ``id``. A page that cannot be extracted still gets
+  its line, with an empty ``text`` and an ``error`` field (``stage/reason: detail``).
+
+The stages are the crawl's own (``fill_record``, ``clean_item`` with site-level line learning keyed by the URL's
+domain, ``LanguagePipeline``), so a saved page gives the record a crawl would have written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("page", nargs="?", type=Path, help="a saved HTML page (with --url)")
+    parser.add_argument("--url", help="the URL the page was fetched from")
+    parser.add_argument(
+        "--batch", type=Path, metavar="IN.jsonl", help='JSONL lines {"id", "url", "html"} ("-" for stdin)'
+    )
+    parser.add_argument(
+        "--fetched-at", help="ISO time the pages were fetched (default: now); no date may be later"
+    )
+    parser.add_argument(
+        "--prune",
+        action="append",
+        default=[],
+        metavar="SELECTOR",
+        help="extra CSS selector to prune (repeatable)",
+    )
+    parser.add_argument(
+        "--no-site-learning", action="store_true", help="do not strip lines learned per domain"
+    )
+    parser.add_argument("--indent", type=int, default=None, help="pretty-print single-page output")
+
+
+class _Stats:
+    """The part of Scrapy's stats collector the stages use."""
+
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.values[key] += count
+
+
+class Stages:
+    """Extract, clean and language stages, set up once for a whole batch (the site learning spans it)."""
+
+    def __init__(self, prune: list[str] | None = None, site_learning: bool = True) -> None:
+        from pipelines.boilerplate import SiteBoilerplate
+        from pipelines.language import LanguageDetector, LanguagePipeline
+
+        self.prune = list(prune or [])
+        self.boilerplate = SiteBoilerplate() if site_learning else None
+        self.stats = _Stats()
+        self.language = LanguagePipeline(LanguageDetector(), frozenset(), self.stats)
+
+    def record(
+        self, url: str, html: str | bytes, fetched_at: str, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The article record of one page; on a drop, the partial record with ``text`` empty and ``error`` set."""
+        from crawler.items import public_record
+        from pipelines.clean import clean_item
+        from pipelines.drops import Rejected
+        from pipelines.extract import fill_record
+
+        item: dict[str, Any] = {"url": url, "_html": html, "fetched_at": fetched_at, "source": "saved"}
+        if self.prune:
+            item["_prune_selectors"] = self.prune
+        item.update(extra or {})
+        try:
+            fill_record(item)
+            clean_item(item, boilerplate=self.boilerplate)
+            self.language.process_item(item)
+        except Rejected as exc:
+            item["text"] = ""
+            item["word_count"] = 0
+            item["error"] = f"{exc.stage}/{exc.reason}" + (f": {exc.detail}" if exc.detail else "")
+        except Exception as exc:  # one bad page must not end a batch
+            logger.exception("extracting %s failed", url)
+            item["text"] = ""
+            item["word_count"] = 0
+            item["error"] = f"internal/{type(exc).__name__}: {exc}"
+        item.pop("_html", None)
+        return public_record(item)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _read_batch(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    handle: IO[str] = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    try:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                yield number, None, f"input/bad-json: {exc}"
+                continue
+            if not isinstance(data, dict):
+                yield number, None, "input/bad-json: not an object"
+                continue
+            yield number, data, None
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    fetched_at = args.fetched_at or _now()
+    stages = Stages(args.prune, site_learning=not args.no_site_learning)
+    if args.batch is not None:
+        if args.page is not None:
+            print("give either PAGE.html or --batch, not both", file=sys.stderr)
+            return 2
+        if str(args.batch) != "-" and not args.batch.exists():
+            print(f"no such file: {args.batch}", file=sys.stderr)
+            return 2
+        return _run_batch(args.batch, stages, fetched_at)
+    if args.page is None or not args.url:
+        print("usage: newscorpus extract PAGE.html --url URL | --batch IN.jsonl", file=sys.stderr)
+        return 2
+    try:
+        html = args.page.read_bytes()
+    except OSError as exc:
+        print(f"cannot read {args.page}: {exc}", file=sys.stderr)
+        return 2
+    record = stages.record(args.url, html, fetched_at)
+    print(json.dumps(record, ensure_ascii=False, indent=args.indent))
+    return 1 if record.get("error") else 0
+
+
+def _run_batch(path: Path, stages: Stages, fetched_at: str) -> int:
+    out = sys.stdout
+    for number, data, problem in _read_batch(path):
+        if data is None:
+            record: dict[str, Any] = {
+                "id": None,
+                "url": None,
+                "text": "",
+                "error": f"{problem} (line {number})",
+            }
+        else:
+            url = data.get("url") or ""
+            html = data.get("html")
+            if not isinstance(html, str) or not url:
+                record = {
+                    "id": data.get("id"),
+                    "url": url or None,
+                    "text": "",
+                    "error": "input/missing: url and html are required",
+                }
+            else:
+                extra = {k: v for k, v in data.items() if k in ("_date_hint", "_date_hint_source")}
+                record = stages.record(url, html, data.get("fetched_at") or fetched_at, extra)
+                record["id"] = data.get("id")
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0

@@ -1,0 +1,83 @@
+"""Site-level boilerplate learning: a domain's recurring lines go once the domain has enough pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipelines.boilerplate import (
+    BoilerplateConfig,
+    LineCountStore,
+    MemoryLineStore,
+    SiteBoilerplate,
+    line_key,
+)
+
+PLUG = "Support independent journalism in the valley: become a member today."
+
+
+def story(i: int) -> str:
+    return "\n".join(
+        [
+            f"Story number {i} begins with a paragraph that no other page of the site repeats in these words.",
+            f"It goes on with a second paragraph about subject {i}, again unique to this page.",
+            PLUG,
+        ]
+    )
+
+
+def test_recurring_line_is_stripped_after_min_pages() -> None:
+    learner = SiteBoilerplate(BoilerplateConfig(threshold=0.5, min_pages=4))
+    outputs = [learner.process("valley.test", story(i)) for i in range(6)]
+    assert all(PLUG in out for out in outputs[:3])  # fewer than min_pages seen: nothing stripped yet
+    assert all(PLUG not in out for out in outputs[3:])
+    assert all(f"Story number {i} begins" in out for i, out in enumerate(outputs))
+
+
+def test_lines_below_threshold_and_other_domains_are_kept() -> None:
+    learner = SiteBoilerplate(BoilerplateConfig(threshold=0.5, min_pages=3))
+    for i in range(4):
+        learner.observe("valley.test", story(i))
+    rare = "A line that two pages share."
+    learner.observe("valley.test", rare)
+    assert learner.strip("valley.test", f"{rare}\nmore") == f"{rare}\nmore"
+    assert learner.strip("other.test", PLUG) == PLUG
+    assert PLUG not in learner.strip("valley.test", story(99))
+
+
+def test_case_and_punctuation_do_not_hide_a_line() -> None:
+    assert line_key("Follow us on X!") == line_key("follow us on   x")
+
+
+class DictStore:
+    """A store as a shared backend would implement it (the Protocol is all the learner needs)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}
+        self.lines: dict[tuple[str, str], int] = {}
+
+    def add_page(self, domain: str, keys: Iterable[str]) -> None:
+        self.pages[domain] = self.pages.get(domain, 0) + 1
+        for key in set(keys):
+            self.lines[domain, key] = self.lines.get((domain, key), 0) + 1
+
+    def page_count(self, domain: str) -> int:
+        return self.pages.get(domain, 0)
+
+    def line_counts(self, domain: str, keys: Iterable[str]) -> dict[str, int]:
+        return {k: self.lines[domain, k] for k in keys if (domain, k) in self.lines}
+
+
+def test_custom_store() -> None:
+    store: LineCountStore = DictStore()
+    learner = SiteBoilerplate(BoilerplateConfig(min_pages=2), store=store)
+    for i in range(3):
+        learner.process("valley.test", story(i))
+    assert PLUG not in learner.process("valley.test", story(3))
+
+
+def test_memory_store_is_bounded() -> None:
+    store = MemoryLineStore(max_lines_per_domain=10)
+    for i in range(30):
+        store.add_page("valley.test", [f"k{i}"])
+    store.add_page("valley.test", ["k0"])
+    assert len(store._lines["valley.test"]) <= 11

@@ -1,0 +1,144 @@
+"""Metadata: dates with their source and never after the fetch, clean author lists, titles without the outlet."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from pipelines.metadata import (
+    clean_authors,
+    clean_title,
+    extract_metadata,
+    normalize_url,
+    parse_date,
+    url_date,
+)
+
+
+def tree(head: str = "", body: str = "<p>text</p>", lang: str = "") -> lxml_html.HtmlElement:
+    attr = f' lang="{lang}"' if lang else ""
+    return lxml_html.document_fromstring(f"<html{attr}><head>{head}</head><body>{body}</body></html>")
+
+
+JSONLD = """<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+{"@type":"WebPage","datePublished":"2020-01-01"},
+{"@type":"NewsArticle","headline":"Dam repairs finished early","datePublished":"%s","dateModified":"2024-05-02T10:00:00+02:00",
+ "author":{"@type":"Person","name":"Lea Novak"},"publisher":{"@type":"Organization","name":"River Post"},
+ "keywords":["dams","water"]}]}</script>"""
+
+
+def test_jsonld_article_beats_webpage_and_meta() -> None:
+    head = (
+        JSONLD % "2024-05-01T08:00:00+02:00" + '<meta property="article:published_time" content="2024-04-30">'
+    )
+    meta = extract_metadata(tree(head), "https://riverpost.test/a", fetched_at="2024-05-03T00:00:00Z")
+    assert meta.date_published == "2024-05-01T08:00:00+02:00"
+    assert meta.date_source == "json-ld"
+    assert meta.date_modified == "2024-05-02T10:00:00+02:00"
+    assert meta.authors == ["Lea Novak"]
+    assert meta.site_name == "River Post"
+    assert meta.tags == ["dams", "water"]
+    assert meta.page_type == "newsarticle"
+
+
+def test_date_after_fetch_time_is_skipped_for_the_next_source() -> None:
+    head = (
+        JSONLD % "2031-01-01T00:00:00Z"
+        + '<meta property="article:published_time" content="2024-04-30T12:00:00Z">'
+    )
+    meta = extract_metadata(tree(head), "https://riverpost.test/a", fetched_at="2024-05-03T00:00:00Z")
+    assert meta.date_published == "2024-04-30T12:00:00+00:00"
+    assert meta.date_source == "meta"
+
+
+def test_hint_then_url_then_time_element() -> None:
+    url = "https://riverpost.test/2024/04/29/dam-repairs"
+    hinted = extract_metadata(
+        tree(), url, date_hint="2024-04-29T06:00:00Z", date_hint_source="feed", use_htmldate=False
+    )
+    assert (hinted.date_published, hinted.date_source) == ("2024-04-29T06:00:00+00:00", "feed")
+    from_url = extract_metadata(tree(), url, use_htmldate=False)
+    assert (from_url.date_published, from_url.date_source) == ("2024-04-29", "url")
+    body = '<time datetime="2024-04-28T09:00">28 April</time><p>text</p>'
+    from_time = extract_metadata(tree(body=body), "https://riverpost.test/dam", use_htmldate=False)
+    assert (from_time.date_published, from_time.date_source) == ("2024-04-28T09:00:00", "time")
+
+
+def test_future_hint_is_refused() -> None:
+    meta = extract_metadata(
+        tree(),
+        "https://riverpost.test/x",
+        date_hint="2024-06-01",
+        fetched_at="2024-05-03T00:00:00Z",
+        use_htmldate=False,
+    )
+    assert meta.date_published is None and meta.date_source is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["By Jane Doe and John Roe"], ["Jane Doe", "John Roe"]),
+        (["By Jane Doe | March 3, 2024"], ["Jane Doe"]),
+        (["Jane Doe, River Post"], ["Jane Doe"]),
+        (["River Post Staff"], []),
+        (["jane@riverpost.test", "Jane Doe"], ["Jane Doe"]),
+        (["Von Anna Schmidt und Paul Weber"], ["Anna Schmidt", "Paul Weber"]),
+        (["Por María López"], ["María López"]),
+        (["Jane Doe", "jane doe"], ["Jane Doe"]),
+        (["Updated 5 hours ago"], []),
+    ],
+)
+def test_clean_authors(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw, site_name="River Post", domain="riverpost.test") == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "h1", "expected"),
+    [
+        ("Dam repairs finished early | River Post", "River Post", None, "Dam repairs finished early"),
+        ("River Post - Dam repairs finished early", "River Post", None, "Dam repairs finished early"),
+        ("Dam repairs finished early – RiverPost.test", None, None, "Dam repairs finished early"),
+        (
+            "Dam repairs finished early | Local news | RP",
+            None,
+            "Dam repairs finished early",
+            "Dam repairs finished early",
+        ),
+        ("Dam repairs: what comes next", "River Post", None, "Dam repairs: what comes next"),
+        ("Dam repairs finished early | Regional", None, None, "Dam repairs finished early"),
+    ],
+)
+def test_clean_title(title: str, site: str | None, h1: str | None, expected: str) -> None:
+    assert clean_title(title, site, "riverpost.test", h1) == expected
+
+
+def test_canonical_and_language() -> None:
+    head = '<link rel="canonical" href="/2024/04/29/dam-repairs?utm_campaign=x&amp;page=2">'
+    meta = extract_metadata(
+        tree(head, lang="pt-BR"), "https://www.riverpost.test/dam?fbclid=1", use_htmldate=False
+    )
+    assert meta.canonical_url == "https://www.riverpost.test/2024/04/29/dam-repairs?page=2"
+    assert meta.declared_language == "pt"
+    root = extract_metadata(
+        tree('<link rel="canonical" href="https://riverpost.test/">'), "https://riverpost.test/dam#top"
+    )
+    assert root.canonical_url == "https://riverpost.test/dam"
+
+
+def test_helpers() -> None:
+    assert normalize_url("HTTPS://Example.TEST:443/a?utm_source=x&b=1#frag") == "https://example.test/a?b=1"
+    assert str(url_date("https://x.test/news/2023/11/05/story")) == "2023-11-05"
+    assert (
+        url_date("https://x.test/news/story-20231105/") is None
+        or str(url_date("https://x.test/20231105/")) == "2023-11-05"
+    )
+    assert parse_date("not a date") is None
+    assert parse_date("Tue, 19 Nov 2019 08:57:40 EST") is not None
+    assert parse_date("2019-11-19T08:57:40.123456789+0100") is not None
+
+
+def test_broken_jsonld_does_not_break_metadata() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x",,}</script><title>Plain title here</title>'
+    meta = extract_metadata(tree(head), "https://riverpost.test/a", use_htmldate=False)
+    assert meta.title == "Plain title here"
