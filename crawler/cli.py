@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("crawler.commands.crawl", "crawl news sites into a JSONL corpus"),
     "extract": ("crawler.commands.extract", "extract articles from saved HTML pages"),
     "dedupe": ("crawler.commands.dedupe", "drop duplicate stories from existing JSONL files"),
+    "runs": ("crawler.commands.runs", "list the runs of an output folder with their counts"),
 }
 
 

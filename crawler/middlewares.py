@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -61,3 +62,51 @@ class BackoffRetryMiddleware(RetryMiddleware):
             logger.debug("waiting %.1fs before retry %d of %s", delay, attempt, request.url)
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return retry
+
+
+class AlreadyFetched(IgnoreRequest):
+    """The page has an outcome in the crawl state, or another copy of the request is being fetched."""
+
+
+class IncrementalMiddleware:
+    """The last check before an article is fetched, against the crawl state and the pages in flight.
+
+    The spider already skips known URLs when it schedules them; this catches the copies it cannot see: a
+    request restored from a resumed JOBDIR queue that discovery found again, or a URL an earlier request
+    of this run redirected to. Re-fetches the spider asked for (``update_of``) pass.
+    """
+
+    def __init__(self, extension: Any, stats: Any) -> None:
+        self.extension = extension
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
+        from crawler.extensions import crawl_state_extension
+
+        extension = crawl_state_extension(crawler)
+        if extension is None:
+            raise NotConfigured("no crawl state")
+        return cls(extension, crawler.stats)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        if not request.meta.get("newscorpus_article"):
+            return None
+        known = request.meta.get("update_of") is None and self.extension.state.lookup(request.url) is not None
+        requested = request.meta.get("newscorpus_requested_url")
+        if requested is not None:
+            # A redirect of a request already let through: one page, one place in flight.
+            if known:
+                self.stats.inc_value("newscorpus/incremental/already_fetched")
+                self.extension.inflight.discard(requested)
+                raise AlreadyFetched(f"redirect target {request.url} already fetched")
+            return None
+        if known:
+            self.stats.inc_value("newscorpus/incremental/already_fetched")
+            raise AlreadyFetched(f"{request.url} already fetched")
+        if request.url in self.extension.inflight:
+            self.stats.inc_value("newscorpus/incremental/already_in_flight")
+            raise AlreadyFetched(f"{request.url} is being fetched")
+        self.extension.inflight.add(request.url)
+        request.meta["newscorpus_requested_url"] = request.url
+        return None

@@ -32,9 +32,19 @@ RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 NEWSCORPUS_RETRY_BACKOFF_BASE = 1.0
 NEWSCORPUS_RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+
+# The crawl state (what earlier runs fetched and wrote): NEWSCORPUS_STATE_DIR, default NEWSCORPUS_OUT/state.
+EXTENSIONS = {"crawler.extensions.CrawlStateExtension": 100}
+DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
+NEWSCORPUS_STATE_ENABLED = True
+NEWSCORPUS_RESUME = False
+# Re-fetch articles to catch corrections: e.g. "2d" (empty: never); only those younger than the max age.
+NEWSCORPUS_REVISIT_AFTER = ""
+NEWSCORPUS_REVISIT_MAX_AGE = "7d"
 
 # Hub pages (home, sections) are followed to this depth; sitemaps and feeds do not count against it.
 DEPTH_LIMIT = 0

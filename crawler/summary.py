@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
     lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
@@ -26,15 +26,15 @@ def format_summary(manifest: dict[str, Any], run_dir: Path | None = None) -> str
         ("duplicates", counts.get("duplicates", 0)),
         ("rejected", counts.get("rejected", 0)),
     ]
-    lines += _table([(k, str(v)) for k, v in overview], ("", "count"))
+    lines += table([(k, str(v)) for k, v in overview], ("", "count"))
     reasons = counts.get("rejected_by_reason", {})
     if reasons:
         lines.append("")
-        lines += _table([(k, str(v)) for k, v in reasons.items()], ("rejected: stage/reason", "count"))
+        lines += table([(k, str(v)) for k, v in reasons.items()], ("rejected: stage/reason", "count"))
     kinds = counts.get("duplicates_by_kind", {})
     if kinds:
         lines.append("")
-        lines += _table([(k, str(v)) for k, v in kinds.items()], ("duplicates: kind", "count"))
+        lines += table([(k, str(v)) for k, v in kinds.items()], ("duplicates: kind", "count"))
     per_domain = manifest.get("per_domain", {})
     if per_domain:
         lines.append("")
@@ -42,7 +42,7 @@ def format_summary(manifest: dict[str, Any], run_dir: Path | None = None) -> str
             (d, str(c.get("written", 0)), str(c.get("duplicates", 0)), str(c.get("rejected", 0)))
             for d, c in per_domain.items()
         ]
-        lines += _table(rows, ("domain", "written", "duplicates", "rejected"))
+        lines += table(rows, ("domain", "written", "duplicates", "rejected"))
     shards = manifest.get("shards", [])
     if shards:
         lines.append("")

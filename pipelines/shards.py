@@ -104,19 +104,26 @@ class ShardWriter:
     """Writes records to ``<prefix>-NNNNN.jsonl[.gz|.zst]`` files of bounded size in one folder."""
 
     def __init__(
-        self, folder: Path, prefix: str = "articles", max_bytes: int = 256 << 20, compress: str | None = None
+        self,
+        folder: Path,
+        prefix: str = "articles",
+        max_bytes: int = 256 << 20,
+        compress: str | None = None,
+        existing: list[ShardInfo] | None = None,
     ) -> None:
+        """``existing``: shards already finished in ``folder`` (a resumed run); numbering continues after them."""
         if compress not in COMPRESSIONS:
             raise ValueError(f"unknown compression {compress!r}: use one of gz, zst")
         self.folder = folder
         self.prefix = prefix
         self.max_bytes = max_bytes
         self.compress = compress
-        self.shards: list[ShardInfo] = []
+        self.shards: list[ShardInfo] = list(existing or [])
         self._fh: IO[bytes] | None = None
         self._lines = 0
         self._written = 0
-        self._index = 0
+        indexes = [shard_index(s.name, prefix) for s in self.shards]
+        self._index = max((i for i in indexes if i is not None), default=-1) + 1
 
     def shard_name(self, index: int) -> str:
         return f"{self.prefix}-{index:05d}.jsonl{COMPRESSIONS[self.compress]}"
@@ -184,3 +191,71 @@ def rewrite_shard(
     fsync_dir(path.parent)
     sha, size = file_digest(path)
     return ShardInfo(path.name, lines, size, sha)
+
+
+def salvage_part(part: Path) -> ShardInfo | None:
+    """Finish a shard left behind by a killed run: keep its complete lines, drop a torn last line.
+
+    A ``.part`` file is a run's open shard. After a crash its lines up to the last newline are whole
+    (each is flushed as it is written); a compressed one ends in a truncated stream. The lines that parse
+    become the finished shard; None when there were none.
+    """
+    name = part.name.removesuffix(PART_SUFFIX)
+    final = part.with_name(name)
+    compress = next((c for c, suffix in COMPRESSIONS.items() if suffix and name.endswith(suffix)), None)
+    records: list[dict[str, Any]] = []
+    try:
+        with open_text_reader(part) as fh:
+            for line in fh:
+                if not line.endswith("\n"):
+                    break
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError:
+                    break
+    except (EOFError, OSError, UnicodeDecodeError, ValueError) as exc:
+        # A truncated compressed stream ends here; what was read before it is whole.
+        logger.debug("salvaging %s stopped at %s", part, exc)
+    if not records:
+        part.unlink()
+        return None
+    tmp = part.with_name(part.name + ".salvage")
+    with open_binary_writer(tmp, compress) as out:
+        for record in records:
+            out.write((dumps(record) + "\n").encode("utf-8"))
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    part.unlink()
+    fsync_dir(final.parent)
+    sha, size = file_digest(final)
+    logger.warning("salvaged %d complete lines of interrupted shard %s", len(records), final)
+    return ShardInfo(final.name, len(records), size, sha)
+
+
+def truncate_torn_line(path: Path) -> int:
+    """Cut a partial last line (no final newline) off an append-only JSONL file; returns bytes removed."""
+    if not path.exists():
+        return 0
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with open(path, "rb+") as fh:
+        fh.seek(max(0, size - (1 << 20)))
+        tail = fh.read()
+        if tail.endswith(b"\n"):
+            return 0
+        cut = tail.rfind(b"\n")
+        keep = size - len(tail) + cut + 1 if cut >= 0 else size - len(tail)
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return size - keep
+
+
+def shard_index(name: str, prefix: str) -> int | None:
+    """``articles-00012.jsonl.gz`` -> 12; None for other files."""
+    if not name.startswith(prefix + "-"):
+        return None
+    digits = name[len(prefix) + 1 :].split(".", 1)[0]
+    return int(digits) if digits.isdigit() else None

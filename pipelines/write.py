@@ -25,7 +25,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from pipelines.shards import ShardInfo, ShardWriter, dumps, fsync_dir, rewrite_shard
+from pipelines.shards import (
+    PART_SUFFIX,
+    ShardInfo,
+    ShardWriter,
+    dumps,
+    file_digest,
+    fsync_dir,
+    iter_records,
+    rewrite_shard,
+    salvage_part,
+    shard_index,
+    truncate_torn_line,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -80,13 +92,57 @@ class CorpusWriter:
         self._dup_fh: IO[str] | None = None
         self._rej_fh: IO[str] | None = None
 
-    def open(self) -> None:
+    def open(self, resume: bool = False) -> None:
+        """Start writing. With ``resume``, continue a run folder that an earlier process left: its finished
+        shards are kept and counted, a shard it was writing is salvaged, and new shards follow them."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        existing = self._recover_files() if resume else []
         self._shards = ShardWriter(
-            self.run_dir, self.config.shard_prefix, self.config.shard_max_bytes, self.config.compress
+            self.run_dir,
+            self.config.shard_prefix,
+            self.config.shard_max_bytes,
+            self.config.compress,
+            existing,
         )
         self._dup_fh = open(self.run_dir / "duplicates.jsonl", "a", encoding="utf-8")  # noqa: SIM115
         self._rej_fh = open(self.run_dir / "rejected.jsonl", "a", encoding="utf-8")  # noqa: SIM115
+
+    def _recover_files(self) -> list[ShardInfo]:
+        """Bring an interrupted run folder to a consistent state and load its counts."""
+        prefix = self.config.shard_prefix
+        for part in sorted(self.run_dir.glob(f"{prefix}-*{PART_SUFFIX}")):
+            salvage_part(part)
+        for leftover in self.run_dir.glob("*.tmp"):
+            leftover.unlink()
+        for name in ("duplicates.jsonl", "rejected.jsonl"):
+            if removed := truncate_torn_line(self.run_dir / name):
+                logger.warning("cut a torn last line (%d bytes) off %s", removed, self.run_dir / name)
+        shards = []
+        written_ids: set[str] = set()
+        for path in sorted(self.run_dir.iterdir()):
+            if shard_index(path.name, prefix) is None or path.name.endswith(PART_SUFFIX):
+                continue
+            lines = 0
+            for record in iter_records(path):
+                lines += 1
+                written_ids.add(record.get("id"))
+                self.per_domain[record.get("domain") or "?"]["written"] += 1
+            self.written += lines
+            sha, size = file_digest(path)
+            shards.append(ShardInfo(path.name, lines, size, sha))
+        for record in _read_jsonl(self.run_dir / "duplicates.jsonl"):
+            retracted = record.get("id") in written_ids and record.get("id") != record.get("duplicate_of")
+            self._note_duplicate(record, retracted)
+        for record in _read_jsonl(self.run_dir / "rejected.jsonl"):
+            self._note_rejected(record)
+        if shards:
+            logger.info(
+                "resuming %s: %d articles in %d shards already written",
+                self.run_dir,
+                self.written,
+                len(shards),
+            )
+        return shards
 
     def write_article(self, record: dict[str, Any]) -> None:
         assert self._shards is not None, "open() first"
@@ -97,24 +153,36 @@ class CorpusWriter:
     def write_duplicate(self, record: dict[str, Any]) -> None:
         """Record a dropped copy; the kept article's ``duplicates`` field is filled in at close."""
         self._append(self._dup_fh, record)
-        self.duplicates += 1
-        self.duplicate_kinds[record.get("kind") or "?"] += 1
-        self.per_domain[record.get("domain") or "?"]["duplicates"] += 1
-        if record.get("duplicate_of") and record.get("id"):
-            self._duplicate_ids[record["duplicate_of"]].append(record["id"])
+        self._note_duplicate(record, retracted=False)
 
     def retract(self, article_id: str, duplicate: dict[str, Any]) -> None:
-        """A written article turned out to be the lesser copy of a story: remove it at close."""
-        self._retracted[article_id] = duplicate
-        self.written -= 1
-        self.per_domain[duplicate.get("domain") or "?"]["written"] -= 1
-        self.write_duplicate(duplicate)
-        # Copies that pointed at the retracted article now point at its replacement.
-        moved = self._duplicate_ids.pop(article_id, [])
-        self._duplicate_ids[duplicate["duplicate_of"]].extend(moved)
+        """A written article turned out to be the lesser copy of a story: remove it at close.
+
+        The retraction is the duplicate record itself (its ``id`` is in a shard), so a resumed or recovered
+        run applies it too."""
+        self._append(self._dup_fh, duplicate)
+        self._note_duplicate(duplicate, retracted=True)
 
     def write_rejected(self, record: dict[str, Any]) -> None:
         self._append(self._rej_fh, record)
+        self._note_rejected(record)
+
+    def _note_duplicate(self, record: dict[str, Any], retracted: bool) -> None:
+        self.duplicates += 1
+        self.duplicate_kinds[record.get("kind") or "?"] += 1
+        domain = record.get("domain") or "?"
+        self.per_domain[domain]["duplicates"] += 1
+        kept = record.get("duplicate_of")
+        if retracted:
+            self._retracted[record["id"]] = record
+            self.written -= 1
+            self.per_domain[domain]["written"] -= 1
+            # Copies that pointed at the retracted article now point at its replacement.
+            self._duplicate_ids[kept].extend(self._duplicate_ids.pop(record["id"], []))
+        if kept and record.get("id"):
+            self._duplicate_ids[kept].append(record["id"])
+
+    def _note_rejected(self, record: dict[str, Any]) -> None:
         self.rejected += 1
         self.rejected_reasons[f"{record.get('stage')}/{record.get('reason')}"] += 1
         domain = record.get("domain") or _domain_of(record.get("url"))
@@ -173,44 +241,95 @@ class CorpusWriter:
         fh.flush()
 
 
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Lines of an append-only JSONL file; a line that does not parse is logged and skipped."""
+    if not path.exists():
+        return []
+    records = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                logger.warning("%s:%d is not JSON; skipped", path, number)
+    return records
+
+
 def _domain_of(url: str | None) -> str:
     from urllib.parse import urlsplit
 
     return (urlsplit(url).hostname or "?") if url else "?"
 
 
-class WritePipeline:
-    """Scrapy adapter: owns the run folder and records every drop that any stage raised."""
+def writer_config(settings: Any) -> WriterConfig:
+    """The writer's settings: ``NEWSCORPUS_SHARD_MAX_BYTES``, ``NEWSCORPUS_COMPRESS``."""
+    return WriterConfig(
+        shard_max_bytes=settings.getint("NEWSCORPUS_SHARD_MAX_BYTES", 256 << 20),
+        compress=settings.get("NEWSCORPUS_COMPRESS") or None,
+    )
 
-    def __init__(self, out_dir: Path, run_id: str, config: WriterConfig, max_articles: int | None) -> None:
+
+#: How a crawl's close reason reads in the manifest and the run ledger.
+_RUN_STATUS = {"shutdown": "stopped", "cancelled": "stopped"}
+
+
+class WritePipeline:
+    """Scrapy adapter: owns the run folder, records every drop any stage raised, and keeps the crawl state
+    (when there is one) in step with what is written: an outcome is recorded right after its line."""
+
+    def __init__(
+        self, out_dir: Path, run_id: str, config: WriterConfig, max_articles: int | None, resume: bool = False
+    ) -> None:
         self.out_dir = out_dir
         self.run_id = run_id
         self.writer = CorpusWriter(out_dir / "runs" / run_id, config)
         self.max_articles = max_articles
+        self.resume = resume
         self.crawler: Any = None
+        self.state_ext: Any = None
+        self._updates: IO[str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WritePipeline:
         from scrapy import signals
 
+        from crawler.extensions import crawl_state_extension
         from crawler.signals import page_rejected
 
         settings = crawler.settings
-        compress = settings.get("NEWSCORPUS_COMPRESS") or None
-        config = WriterConfig(
-            shard_max_bytes=settings.getint("NEWSCORPUS_SHARD_MAX_BYTES", 256 << 20),
-            compress=compress,
-        )
         max_articles = settings.getint("NEWSCORPUS_MAX_ARTICLES", 0) or None
         run_id = settings.get("NEWSCORPUS_RUN_ID") or new_run_id()
-        pipeline = cls(Path(settings.get("NEWSCORPUS_OUT", "output")), run_id, config, max_articles)
+        pipeline = cls(
+            Path(settings.get("NEWSCORPUS_OUT", "output")),
+            run_id,
+            writer_config(settings),
+            max_articles,
+            resume=settings.getbool("NEWSCORPUS_RESUME"),
+        )
         pipeline.crawler = crawler
+        pipeline.state_ext = crawl_state_extension(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.page_rejected, signal=page_rejected)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
+    @property
+    def state(self) -> Any:
+        return self.state_ext.state if self.state_ext is not None else None
+
     def open_spider(self, spider: Any = None) -> None:
-        self.writer.open()
+        self.writer.open(resume=self.resume)
+        if self.state is not None:
+            from crawler.recovery import sync_state_from_run
+
+            self.state.begin_run(self.run_id, str(self.writer.run_dir), resumed=self.resume)
+            if self.resume:
+                sync_state_from_run(
+                    self.state, self.writer.run_dir, self.run_id, self.writer.config.shard_prefix
+                )
+        self._updates = open(self.writer.run_dir / "updates.jsonl", "a", encoding="utf-8")  # noqa: SIM115
         logger.info("writing run %s to %s", self.run_id, self.writer.run_dir)
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
@@ -219,39 +338,111 @@ class WritePipeline:
 
         stats = self.crawler.stats
         if self.max_articles is not None and self.writer.written >= self.max_articles:
+            self._release(item)
             raise MaxArticlesReached(f"limit of {self.max_articles} articles reached")
+        if item.get("_update_of"):
+            self._write_update(item)
+            return item
         for duplicate in item.pop("_retract", None) or []:
             self.writer.retract(duplicate["id"], duplicate)
             stats.inc_value(f"newscorpus/duplicates/{duplicate['kind']}")
             stats.inc_value("newscorpus/written", -1)
+            if self.state is not None:
+                from crawler.state import DUPLICATE
+
+                self.state.record(
+                    [duplicate.get("url")], DUPLICATE, article_id=duplicate["id"], run_id=self.run_id
+                )
         self.writer.write_article(public_record(item))
         stats.inc_value("newscorpus/written")
+        self._record_article(item)
         if self.max_articles is not None and self.writer.written >= self.max_articles:
             self._stop("max_articles")
         return item
 
+    def _write_update(self, item: dict[str, Any]) -> None:
+        """A re-fetched article: a new revision when its text changed, nothing when it did not."""
+        from crawler.incremental import text_fingerprint
+        from crawler.items import public_record
+
+        previous = item["_update_of"]
+        changed = text_fingerprint(item.get("text") or "") != previous.get("fingerprint")
+        if changed:
+            item["revision"] = int(previous.get("revision") or 1) + 1
+            item["id"] = previous.get("id") or item.get("id")
+            item["date_modified"] = item.get("date_modified") or item.get("fetched_at")
+            assert self._updates is not None
+            self._updates.write(dumps(public_record(item)) + "\n")
+            self._updates.flush()
+            self.crawler.stats.inc_value("newscorpus/updates/changed")
+        else:
+            item["revision"] = int(previous.get("revision") or 1)
+            self.crawler.stats.inc_value("newscorpus/updates/unchanged")
+        from crawler.state import UPDATED, WRITTEN
+
+        self._record_article(item, UPDATED if changed else WRITTEN)
+
+    def _record_article(self, item: dict[str, Any], outcome: str | None = None) -> None:
+        if self.state is not None:
+            from crawler.recovery import record_article
+            from crawler.state import WRITTEN
+
+            item["_urls"] = [item.get("_requested_url")]
+            record_article(self.state, item, self.run_id, outcome or WRITTEN)
+        self._release(item)
+
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        from crawler.recovery import is_permanent_rejection
+        from crawler.state import DUPLICATE, REJECTED
         from pipelines.drops import Duplicate, Rejected
 
         stats = self.crawler.stats
+        item = dict(item) if isinstance(item, dict) else {}
+        urls = [item.get("url"), item.get("_requested_url")]
         if isinstance(exception, Duplicate):
-            self.writer.write_duplicate(exception.record(dict(item)))
+            self.writer.write_duplicate(exception.record(item))
             stats.inc_value(f"newscorpus/duplicates/{exception.kind}")
-        elif isinstance(exception, Rejected):
-            self.writer.write_rejected(exception.record(dict(item)))
-            stats.inc_value(f"newscorpus/rejected/{exception.stage}/{exception.reason}")
+            if self.state is not None:
+                self.state.record(urls, DUPLICATE, article_id=item.get("id"), run_id=self.run_id)
         else:
-            url = item.get("url") if isinstance(item, dict) else None
-            self.writer.write_rejected(
-                {"url": url, "stage": "pipeline", "reason": "dropped", "detail": str(exception)}
-            )
-            stats.inc_value("newscorpus/rejected/pipeline/dropped")
+            if isinstance(exception, Rejected):
+                record = exception.record(item)
+            else:
+                record = {
+                    "url": item.get("url"),
+                    "stage": "pipeline",
+                    "reason": "dropped",
+                    "detail": str(exception),
+                }
+            self.writer.write_rejected(record)
+            stats.inc_value(f"newscorpus/rejected/{record['stage']}/{record['reason']}")
+            if self.state is not None and is_permanent_rejection(record):
+                reason = f"{record['stage']}/{record['reason']}"
+                self.state.record(urls, REJECTED, run_id=self.run_id, reason=reason)
+        self._release(item)
 
     def page_rejected(self, record: dict[str, Any]) -> None:
+        from crawler.recovery import is_permanent_rejection
+        from crawler.state import REJECTED
+
+        requested = record.pop("requested_url", None)
         self.writer.write_rejected(record)
         self.crawler.stats.inc_value(f"newscorpus/rejected/{record.get('stage')}/{record.get('reason')}")
+        if self.state is not None and is_permanent_rejection(record):
+            reason = f"{record['stage']}/{record['reason']}"
+            self.state.record([record.get("url"), requested], REJECTED, run_id=self.run_id, reason=reason)
+        self._release({"_requested_url": requested})
+
+    def _release(self, item: dict[str, Any]) -> None:
+        if self.state_ext is not None and item.get("_requested_url"):
+            self.state_ext.inflight.discard(item["_requested_url"])
 
     def close_spider(self, spider: Any = None) -> None:
+        """Nothing to do yet: the run is finished in ``spider_closed``, the first moment the reason is known."""
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._updates is not None:
+            self._updates.close()
         stats = self.crawler.stats.get_stats()
         newscorpus_stats = {k: v for k, v in sorted(stats.items()) if k.startswith("newscorpus/")}
         fetch_stats = {
@@ -276,20 +467,27 @@ class WritePipeline:
                 "DOWNLOAD_MAXSIZE",
                 "DEPTH_LIMIT",
                 "RETRY_TIMES",
+                "JOBDIR",
             )
         }
+        status = _RUN_STATUS.get(reason, "finished")
         manifest = self.writer.close(
             {
+                "status": status,
+                "finish_reason": reason,
                 "source": "live",
-                "spider": getattr(self.crawler.spider, "name", None),
-                "targets": getattr(self.crawler.spider, "target_names", None),
+                "spider": getattr(spider, "name", None),
+                "targets": getattr(spider, "target_names", None),
                 "stats": {**newscorpus_stats, **fetch_stats},
                 "settings": _jsonable(used),
             }
         )
+        if self.state is not None:
+            self.state.finish_run(self.run_id, status, manifest["counts"])
         logger.info(
-            "run %s: %d written, %d duplicates, %d rejected",
+            "run %s %s: %d written, %d duplicates, %d rejected",
             self.run_id,
+            status,
             manifest["counts"]["written"],
             manifest["counts"]["duplicates"],
             manifest["counts"]["rejected"],

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from crawler.profiles import ProfileError, load_target
+from crawler.state import CrawlState, StateLocked
 from crawler.summary import format_summary
-from crawler.timeutil import parse_since
+from crawler.timeutil import parse_duration, parse_since
 from pipelines.write import new_run_id
 
 
@@ -33,6 +35,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
     )
     parser.add_argument("--run-id", help="name of the run folder (default: UTC time and a random suffix)")
+    parser.add_argument(
+        "--state", help="crawl state folder (default: OUT/state): what earlier runs fetched and wrote"
+    )
+    parser.add_argument(
+        "--no-state",
+        action="store_true",
+        help="no crawl state: a one-off build that neither reads nor updates it",
+    )
+    parser.add_argument(
+        "--resume", nargs="?", const="latest", metavar="RUN_ID",
+        help="continue an interrupted or stopped run (default: the latest one) instead of starting a new run",
+    )  # fmt: skip
+    parser.add_argument(
+        "--revisit-after",
+        help="re-fetch recent articles last fetched this long ago (e.g. 2d) for corrections",
+    )
     parser.add_argument(
         "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy setting, as with scrapy crawl -s (repeatable)",
@@ -69,9 +87,52 @@ def build_settings(args: argparse.Namespace) -> Any:
         options["NEWSCORPUS_COMPRESS"] = args.compress
     if args.follow_depth is not None:
         options["NEWSCORPUS_FOLLOW_DEPTH"] = args.follow_depth
+    if args.revisit_after:
+        parse_duration(args.revisit_after)
+        options["NEWSCORPUS_REVISIT_AFTER"] = args.revisit_after
+    if args.no_state:
+        if args.resume:
+            raise ValueError("--resume needs the crawl state; drop --no-state")
+        options["NEWSCORPUS_STATE_ENABLED"] = False
+    elif args.state:
+        options["NEWSCORPUS_STATE_DIR"] = str(Path(args.state))
     for name, value in options.items():
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def prepare_run(settings: Any, resume: str | None) -> Path | None:
+    """Check the state folder is free, pick the run to resume, and give the run its JOBDIR.
+
+    Returns the JOBDIR (None without a crawl state). The lock is taken again, for good, by the crawl itself;
+    checking it here gives a clear message before Scrapy starts.
+    """
+    from crawler.extensions import state_dir
+
+    folder = state_dir(settings)
+    if folder is None:
+        return None
+    state = CrawlState.open(folder)
+    try:
+        if resume:
+            runs = {r["run_id"]: r for r in state.runs()}
+            resumable = [r for r in runs.values() if r["status"] in ("running", "stopped")]
+            if resume == "latest":
+                if not resumable:
+                    raise ValueError(f"no interrupted or stopped run to resume in {folder}")
+                chosen = resumable[-1]
+            elif resume in runs and runs[resume] in resumable:
+                chosen = runs[resume]
+            else:
+                raise ValueError(f"run {resume!r} is not an interrupted or stopped run of {folder}")
+            settings.set("NEWSCORPUS_RUN_ID", chosen["run_id"], priority="cmdline")
+            settings.set("NEWSCORPUS_OUT", str(Path(chosen["run_dir"]).parent.parent), priority="cmdline")
+            settings.set("NEWSCORPUS_RESUME", True, priority="cmdline")
+    finally:
+        state.close()
+    jobdir = folder / "jobs" / settings.get("NEWSCORPUS_RUN_ID")
+    settings.set("JOBDIR", str(jobdir), priority="cmdline")
+    return jobdir
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,6 +140,10 @@ def run(args: argparse.Namespace) -> int:
         for target in args.targets:
             load_target(target)  # fail fast, naming the file and key, before Twisted starts
         settings = build_settings(args)
+        jobdir = prepare_run(settings, args.resume)
+    except StateLocked as exc:
+        print(f"newscorpus crawl: {exc}", file=sys.stderr)
+        return 3
     except (ProfileError, ValueError) as exc:
         print(f"newscorpus crawl: {exc}", file=sys.stderr)
         return 2
@@ -102,5 +167,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if jobdir is not None and manifest.get("status") == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)  # nothing left to resume
     print(format_summary(manifest, run_dir))
-    return 0
+    return 0 if manifest.get("status") == "finished" else 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -25,9 +25,10 @@ from twisted.python.failure import Failure
 
 from crawler.article_urls import ArticleUrlClassifier, UrlKind
 from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_date, parse_feed, parse_sitemap
+from crawler.incremental import Decision, RevisitPolicy, decide, update_meta
 from crawler.profiles import ProfileError, SiteProfile, load_target
 from crawler.signals import page_rejected
-from crawler.timeutil import parse_since, utc_now_iso
+from crawler.timeutil import parse_duration, parse_since, utc_now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class NewsSpider(scrapy.Spider):
         self.classifiers: list[ArticleUrlClassifier] = []
         self.since: datetime | None = None
         self.follow_depth = 2
+        self.revisit = RevisitPolicy()
+        self.state_ext: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -92,11 +95,17 @@ class NewsSpider(scrapy.Spider):
         since = settings.get("NEWSCORPUS_SINCE")
         spider.since = parse_since(since) if since else None
         spider.follow_depth = settings.getint("NEWSCORPUS_FOLLOW_DEPTH", 2)
+        revisit = settings.get("NEWSCORPUS_REVISIT_AFTER")
+        max_age = settings.get("NEWSCORPUS_REVISIT_MAX_AGE") or "7d"
+        spider.revisit = RevisitPolicy(parse_duration(revisit) if revisit else None, parse_duration(max_age))
         return spider
 
     # -- start -------------------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        from crawler.extensions import crawl_state_extension
+
+        self.state_ext = crawl_state_extension(self.crawler)
         for request in self.start_requests_for_profiles():
             yield request
 
@@ -179,7 +188,7 @@ class NewsSpider(scrapy.Spider):
             url = urldefrag(urljoin(response.url, href.strip()))[0]
             kind = classifier.classify(url)
             if kind is UrlKind.ARTICLE:
-                yield self._article_request(url, index, via="link")
+                yield from self._article_request(url, index, via="link")
             elif kind is UrlKind.HUB and depth < self.follow_depth:
                 yield Request(
                     url,
@@ -201,7 +210,7 @@ class NewsSpider(scrapy.Spider):
         if self._older_than_since(entry.date):
             self.crawler.stats.inc_value("newscorpus/discovery/skipped_before_since")
             return
-        yield self._article_request(url, index, via=via, date=entry.date, date_kind=entry.date_kind)
+        yield from self._article_request(url, index, via=via, date=entry.date, date_kind=entry.date_kind)
 
     # -- articles ----------------------------------------------------------------------------------------
 
@@ -210,8 +219,9 @@ class NewsSpider(scrapy.Spider):
         profile = self.profiles[index]
         content_type = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
+            detail = content_type.decode("latin-1") or type(response).__name__
             self._reject(
-                response.url, "fetch", "not-html", content_type.decode("latin-1") or type(response).__name__
+                response.url, "fetch", "not-html", detail, response.meta.get("newscorpus_requested_url")
             )
             return
         self.crawler.stats.inc_value("newscorpus/fetched_articles")
@@ -224,7 +234,11 @@ class NewsSpider(scrapy.Spider):
             "_source_priority": profile.source_priority,
             "_expected_languages": list(profile.languages),
             "_discovered_via": response.meta.get("via"),
+            "_requested_url": response.meta.get("newscorpus_requested_url", response.url),
+            "_lastmod": response.meta.get("listed_date"),
         }
+        if response.meta.get("update_of"):
+            item["_update_of"] = response.meta["update_of"]
         if response.meta.get("date_hint"):
             item["_date_hint"] = response.meta["date_hint"]
             item["_date_hint_source"] = response.meta.get("via")
@@ -233,7 +247,13 @@ class NewsSpider(scrapy.Spider):
     # -- errors ------------------------------------------------------------------------------------------
 
     def article_failed(self, failure: Failure) -> None:
-        self._reject(failure.request.url, "fetch", *_failure_reason(failure))  # type: ignore[attr-defined]
+        from crawler.middlewares import AlreadyFetched
+
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(AlreadyFetched):
+            return  # counted by the middleware: another copy of the request did or does the work
+        reason, detail = _failure_reason(failure)
+        self._reject(request.url, "fetch", reason, detail, request.meta.get("newscorpus_requested_url"))
 
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -246,13 +266,31 @@ class NewsSpider(scrapy.Spider):
 
     def _article_request(
         self, url: str, index: int, via: str, date: str | None = None, date_kind: str | None = None
-    ) -> Request:
-        return Request(
+    ) -> Iterator[Request]:
+        """The request for an article URL, unless the crawl state says an earlier run already has it."""
+        meta: dict[str, Any] = {
+            "profile": index,
+            "via": via,
+            "newscorpus_article": True,
+            "date_hint": date if date_kind == "publication" else None,
+            "listed_date": date,
+        }
+        if self.state_ext is not None:
+            seen = self.state_ext.state.lookup(url)
+            decision = decide(seen, date, datetime.now(UTC), self.revisit)
+            if decision is Decision.SKIP:
+                self.crawler.stats.inc_value("newscorpus/incremental/skipped_known")
+                return
+            if decision is Decision.UPDATE:
+                assert seen is not None
+                self.crawler.stats.inc_value("newscorpus/incremental/revisits")
+                meta["update_of"] = update_meta(seen)
+        yield Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
             priority=PRIORITY_ARTICLE,
-            meta={"profile": index, "via": via, "date_hint": date if date_kind == "publication" else None},
+            meta=meta,
         )
 
     def _sitemap_request(self, url: str, index: int) -> Request:
@@ -279,11 +317,13 @@ class NewsSpider(scrapy.Spider):
         parsed = parse_date(date)
         return parsed is not None and parsed < self.since
 
-    def _reject(self, url: str, stage: str, reason: str, detail: str = "") -> None:
-        self.crawler.signals.send_catch_log(
-            page_rejected,
-            record={"url": url, "domain": _host(url), "stage": stage, "reason": reason, "detail": detail},
-        )
+    def _reject(
+        self, url: str, stage: str, reason: str, detail: str = "", requested_url: str | None = None
+    ) -> None:
+        record = {"url": url, "domain": _host(url), "stage": stage, "reason": reason, "detail": detail}
+        if requested_url:
+            record["requested_url"] = requested_url
+        self.crawler.signals.send_catch_log(page_rejected, record=record)
 
 
 def _origin(url: str) -> str:

@@ -1,0 +1,67 @@
+"""The crawl-state extension: one state per crawl, opened (and locked) before anything is fetched.
+
+Other components find it with :func:`crawl_state_extension`. It also holds the set of article URLs in
+flight in this process, so that a page queued twice (once in a resumed JOBDIR queue, once re-discovered) is
+fetched once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.recovery import recover_unfinished_runs
+from crawler.state import CrawlState
+
+logger = logging.getLogger(__name__)
+
+
+def state_dir(settings: Any) -> Path | None:
+    """``NEWSCORPUS_STATE_DIR``, else ``NEWSCORPUS_OUT/state``; None when the state is switched off."""
+    if not settings.getbool("NEWSCORPUS_STATE_ENABLED", True):
+        return None
+    folder = settings.get("NEWSCORPUS_STATE_DIR") or Path(settings.get("NEWSCORPUS_OUT", "output")) / "state"
+    return Path(folder)
+
+
+class CrawlStateExtension:
+    def __init__(self, state: CrawlState) -> None:
+        self.state = state
+        self.inflight: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlStateExtension:
+        from pipelines.write import writer_config
+
+        folder = state_dir(crawler.settings)
+        if folder is None:
+            raise NotConfigured("NEWSCORPUS_STATE_ENABLED is off")
+        state = CrawlState.open(folder)
+        resuming = (
+            crawler.settings.get("NEWSCORPUS_RUN_ID")
+            if crawler.settings.getbool("NEWSCORPUS_RESUME")
+            else None
+        )
+        recovered = recover_unfinished_runs(state, exclude=resuming, config=writer_config(crawler.settings))
+        if recovered:
+            crawler.stats.set_value("newscorpus/state/recovered_runs", len(recovered))
+        extension = cls(state)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        logger.info("crawl state in %s", folder)
+        return extension
+
+    def engine_stopped(self) -> None:
+        self.state.close()
+
+
+def crawl_state_extension(crawler: Any) -> CrawlStateExtension | None:
+    """The crawl's state extension, or None when the state is off."""
+    manager = getattr(crawler, "extensions", None)
+    for extension in getattr(manager, "middlewares", ()):
+        if isinstance(extension, CrawlStateExtension):
+            return extension
+    return None

@@ -1,0 +1,126 @@
+"""Bringing runs that died back to a consistent state, and the crawl state back in line with them.
+
+A run killed at any moment leaves: finished shards, perhaps one ``.part`` shard whose complete lines are good,
+``duplicates.jsonl``/``rejected.jsonl`` with perhaps a torn last line, no manifest. Recovery keeps every
+complete line, applies the retractions recorded in ``duplicates.jsonl``, writes the manifest (status
+``interrupted``), and records every page of the run in the crawl state from the files themselves, so the
+state agrees with the outputs whatever the moment of the kill.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from crawler.incremental import text_fingerprint
+from crawler.state import DUPLICATE, REJECTED, WRITTEN, CrawlState
+from pipelines.shards import iter_records, shard_index
+from pipelines.write import CorpusWriter, WriterConfig
+
+logger = logging.getLogger(__name__)
+
+#: Fetch failures that will not go away on the next run; others (timeouts, 5xx, 404) are tried again.
+PERMANENT_FETCH_REASONS = frozenset({"not-html", "too-large"})
+#: Rejections that depend on the options of the run, not on the page: a later run may want the page.
+OPTION_DEPENDENT = frozenset({"write/max-articles", "language/not-wanted", "extract/before-since"})
+
+
+def is_permanent_rejection(record: dict[str, Any]) -> bool:
+    stage, reason = record.get("stage"), record.get("reason")
+    if f"{stage}/{reason}" in OPTION_DEPENDENT or stage == "discover":
+        return False
+    if stage == "fetch":
+        return reason in PERMANENT_FETCH_REASONS
+    return True
+
+
+def record_article(state: CrawlState, record: dict[str, Any], run_id: str, outcome: str = WRITTEN) -> None:
+    state.record(
+        [record.get("url"), record.get("canonical_url"), *(record.get("_urls") or [])],
+        outcome,
+        article_id=record.get("id"),
+        fingerprint=text_fingerprint(record.get("text") or ""),
+        lastmod=record.get("_lastmod"),
+        date_published=record.get("date_published"),
+        fetched_at=record.get("fetched_at"),
+        run_id=run_id,
+        revision=record.get("revision") or 1,
+    )
+
+
+def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: str = "articles") -> int:
+    """Record every page of a run folder in the state, from its files; returns the pages recorded."""
+    count = 0
+    for record in _run_articles(run_dir, prefix):
+        record_article(state, record, run_id)
+        count += 1
+    for record in _read(run_dir / "duplicates.jsonl"):
+        state.record([record.get("url")], DUPLICATE, article_id=record.get("id"), run_id=run_id)
+        count += 1
+    for record in _read(run_dir / "rejected.jsonl"):
+        if is_permanent_rejection(record):
+            state.record(
+                [record.get("url")],
+                REJECTED,
+                run_id=run_id,
+                reason=f"{record.get('stage')}/{record.get('reason')}",
+            )
+            count += 1
+    return count
+
+
+def recover_run(
+    state: CrawlState, run_id: str, run_dir: Path, config: WriterConfig | None = None
+) -> dict[str, Any]:
+    """Finish an interrupted run folder and align the state with it; returns its manifest."""
+    writer = CorpusWriter(run_dir, config)
+    writer.open(resume=True)
+    manifest = writer.close({"status": "interrupted", "source": "live", "recovered": True})
+    sync_state_from_run(state, run_dir, run_id, writer.config.shard_prefix)
+    state.finish_run(run_id, "interrupted", manifest["counts"])
+    logger.warning(
+        "recovered interrupted run %s: %d articles kept in %d shards",
+        run_id,
+        manifest["counts"]["written"],
+        len(manifest["shards"]),
+    )
+    return manifest
+
+
+def recover_unfinished_runs(
+    state: CrawlState, exclude: str | None = None, config: WriterConfig | None = None
+) -> list[str]:
+    """Recover every run the ledger says is still running (its process died: we hold the lock)."""
+    recovered = []
+    for run in state.unfinished_runs():
+        if run["run_id"] == exclude:
+            continue
+        run_dir = Path(run["run_dir"])
+        if not run_dir.exists():
+            state.finish_run(run["run_id"], "lost", {})
+            logger.warning("run %s: its folder %s is gone", run["run_id"], run_dir)
+            continue
+        recover_run(state, run["run_id"], run_dir, config)
+        recovered.append(run["run_id"])
+    return recovered
+
+
+def _run_articles(run_dir: Path, prefix: str) -> Iterator[dict[str, Any]]:
+    for path in sorted(run_dir.iterdir()):
+        if shard_index(path.name, prefix) is not None and not path.name.endswith(".part"):
+            yield from iter_records(path)
+
+
+def _read(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError:
+                    continue
