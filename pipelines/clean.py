@@ -50,7 +50,7 @@ FURNITURE = (
     r"(?:try|explore)\s+our\s+ai\s+features|explore\s+what\s+.{1,40}\s+can\s+do\s+for\s+you\s*:?|"
     r"hashtags?|tags?|topics?|filed\s+under|categories|"
     r"advertisement|advertising|sponsored(?:\s+content)?|paid\s+content|ad|"
-    r"print(?:\s+this\s+(?:article|page))?|e-?mail(?:\s+this\s+(?:article|story))?|"
+    r"print(?:\s+(?:this\s+)?(?:article|page|story))?|e-?mail(?:\s+this\s+(?:article|story))?|order\s+reprints?|reprints?|"
     r"share(?:\s+(?:this|the)\s+(?:article|story|post|page))?(?:\s+(?:on|via)\s+\w+)?|shares?|"
     r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|copy\s+link|flipboard)|"
     r"follow\s+us(?:\s+on\s+.{1,40})?|like\s+us\s+on\s+facebook|"
@@ -136,15 +136,45 @@ _LINK_OUT_RE = re.compile(
     re.IGNORECASE,
 )
 
-#: Promotion and contact lines that close a text: newsletters, follow/share prompts, tips, copyright.
-_PROMO_RE = re.compile(
-    r"\b(?:newsletters?|subscribe|subscribing|subscription|sign\s+up|inbox|unsubscribe)\b|"
-    r"\bfollow\s+(?:us|him|her|them|\w+)\s+on\b|\bfollow\s+(?:us|him|her|them)\b|"
-    r"\bon\s+(?:twitter|facebook|instagram)\s+(?:at|@)|\bshare\s+(?:it|this)\s+with\b|"
-    r"\blike\s+this\s+(?:story|article)\b|\btell\s+us\s+what\s+you\s+think\b|\bhave\s+a\s+(?:news\s+)?tip\b|"
-    r"\bget\s+(?:the|our)\s+.{1,30}\s+app\b|©|\bcopyright\b|\ball\s+rights\s+reserved\b|"
-    r"\b(?:folgen\s+sie\s+uns|abonnieren|siga-nos|inscreva-se|assine|suscríbete|síguenos|seguici|iscriviti|"
-    r"подписывайтесь|подпишитесь|ikuti\s+kami|구독|購読)\b",
+#: Sign-off lines that close a text: newsletter and app offers, follow/share prompts, contact lines, agency
+#: credits ("Reporting by ...", "... contributed to this report") and rights notices. Matched only in the last
+#: lines (see ``_cut_signoff``), never in the body.
+_SIGNOFF_RE = re.compile(
+    r"\b(?:sign\s+up|subscribe|register)\s+(?:now|today|here|for|to)\b|\bsubscribing\s+to\b|\bunsubscribe\b|"
+    r"\b(?:our|free|daily|weekly|morning|evening)\s+(?:\w+\s+)?newsletters?\b|\bnewsletters?\s+(?:sign|subscri)|"
+    r"\b(?:in|to|into)\s+your\s+inbox\b|"
+    r"\bfollow\s+(?:us|him|her|them|[\w.'’]+)\s+on\s+(?:twitter|facebook|instagram|linkedin|youtube|tiktok|threads|bluesky|x)\b|"
+    r"\bfollow\s+(?:us|him|her|them)\b|@\w{2,}\s+on\s+(?:twitter|x)\b|\bshare\s+(?:it|this)\s+with\b|"
+    r"\blike\s+this\s+(?:story|article)\b|\bif\s+you\s+(?:enjoyed|liked|value|appreciate)\s+(?:this|our)\b|"
+    r"\btell\s+us\s+what\s+you\s+think\b|\bhave\s+a\s+(?:news\s+)?tip\b|\bget\s+(?:the|our)\s+.{1,30}\s+app\b|"
+    r"\bwrite\s+to\s+.{1,40}\s+at\s+\S+@|\breach\s+(?:the\s+)?(?:reporters?|writers?|authors?|us|him|her|them)\s+(?:on|at|via)\b|"
+    r"\bfollow\s+(?:\S+\s+){0,3}(?:full\s+|latest\s+|live\s+)?coverage\b|[\w.+-]+@[\w-]+\.[\w.]+|^\W*(?:https?://)?(?:www\.)?(?:twitter|x)\.com/\w+\W*$|"
+    r"^\W*(?:additional\s+)?(?:reporting|writing|editing|research)\s+by\b|"
+    r"\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b|"
+    r"©|\bcopyright\b|\ball\s+rights\s+reserved\b|"
+    r"\b(?:folgen\s+sie\s+uns|abonnieren\s+sie|siga-nos|inscreva-se|suscríbete|síguenos|seguici|iscriviti|"
+    r"подписывайтесь|подпишитесь|ikuti\s+kami)\b|구독|購読",
+    re.IGNORECASE,
+)
+
+#: Short label lines: "Filed under: ...", "Tags: ...", reading time.
+_LABEL_LINE_RE = re.compile(
+    r"^\W*(?:(?:filed|posted)\s+(?:under|in)|tags?|tagged(?:\s+with)?|categor(?:y|ies)|categoria|kategorie|"
+    r"topics|themen|etiquetas|schlagwörter|reading\s+time|tempo\s+de\s+leitura|lesezeit|temps\s+de\s+lecture|"
+    r"tiempo\s+de\s+lectura)\s*[:：]|^\W*\d+\s*(?:-|\s)?\s*min(?:ute)?s?\.?\s+read\W*$|^\W*\d+\s*분\s*소요\W*$",
+    re.IGNORECASE,
+)
+
+#: Date and byline lines at the edges: a short line with a year (or 년/年) and a month, a numeric date or a time.
+_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b|\d{4}\s*[년年]")
+_DATE_PART_RE = re.compile(
+    r"\d{1,2}:\d{2}|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d+\s*[월月]|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+    r"september|october|november|december|janeiro|fevereiro|março|maio|junho|julho|agosto|setembro|outubro|novembro|"
+    r"dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre|januar|februar|märz|mai|"
+    r"juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maret|mei|agustus|"
+    r"desember|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\b",
     re.IGNORECASE,
 )
 
@@ -168,8 +198,9 @@ class CleanConfig:
     min_kept_words: int = 30
     max_edge_words: int = 30
     max_link_out_words: int = 25
-    promo_window: int = 3
-    max_promo_words: int = 45
+    signoff_window: int = 3
+    max_signoff_words: int = 45
+    max_dateline_words: int = 14
     max_credit_words: int = 20
 
 
@@ -224,15 +255,24 @@ def _is_credit(line: str, config: CleanConfig) -> bool:
     return "©" in line and _words(line) <= config.max_credit_words
 
 
-def _cut_promo_tail(lines: list[str], config: CleanConfig) -> list[str]:
-    """From the first promotion line among the last ``promo_window`` lines, the rest goes, when all of it is
+def _cut_signoff(lines: list[str], config: CleanConfig) -> list[str]:
+    """From the first sign-off line among the last ``signoff_window`` lines, the rest goes, when all of it is
     short (sign-off furniture, not the article's last paragraphs)."""
-    start = max(1, len(lines) - config.promo_window)
+    start = max(1, len(lines) - config.signoff_window)
     for index in range(start, len(lines)):
         rest = lines[index:]
-        if _PROMO_RE.search(lines[index]) and all(_words(line) <= config.max_promo_words for line in rest):
+        if _SIGNOFF_RE.search(lines[index]) and all(
+            _words(line) <= config.max_signoff_words for line in rest
+        ):
             return lines[:index]
     return lines
+
+
+def is_dateline(line: str, max_words: int = 14) -> bool:
+    """A short line that is mostly a date: "November 20, 2019 - 11:28", "22 de outubro de 2010 às 20:13"."""
+    if _words(line) > max_words or "@" in line:
+        return False  # "— Name (@handle) May 3, 2025" closes an embedded post: content, not a dateline
+    return bool(_YEAR_RE.search(line)) and bool(_DATE_PART_RE.search(line))
 
 
 def _trim_edges(lines: list[str], config: CleanConfig) -> list[str]:
@@ -243,6 +283,7 @@ def _trim_edges(lines: list[str], config: CleanConfig) -> list[str]:
             bool(_EDGE_RE.match(line))
             or is_furniture(line, config.max_furniture_words)
             or bool(_TEASER_META_RE.match(line))
+            or is_dateline(line, config.max_dateline_words)
         )
 
     start, end = 0, len(lines)
@@ -267,11 +308,12 @@ def clean_text(text: str, config: CleanConfig | None = None) -> str:
                 is_furniture(line, config.max_furniture_words)
                 or _is_link_out(line, config)
                 or _is_credit(line, config)
+                or (_words(line) <= config.max_furniture_words and bool(_LABEL_LINE_RE.search(line)))
             )
         ]
     if config.edges:
         lines = _trim_edges(lines, config)
-        lines = _cut_promo_tail(lines, config)
+        lines = _cut_signoff(lines, config)
         lines = _trim_edges(lines, config)
     return "\n".join(lines)
 

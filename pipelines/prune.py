@@ -37,10 +37,11 @@ CLUTTER_WORDS = (
     r"most[-_ ]?(?:read|popular|viewed|shared)|popular|trending|outbrain|taboola|"
     r"comments?|comment[-_ ]?(?:form|list|area|section|respond)|respond|disqus|"
     r"share|sharing|sharebar|shares|social|socials|sociallinks|follow[-_ ]?us|"
-    r"newsletter|newsletters|subscribe|subscription|signup|sign[-_ ]?up|paywall|"
+    r"newsletter|newsletters|subscribe|signup|sign[-_ ]?up|"
     r"promo|promos|promoted|promotion|sponsored|sponsor|advert|advertisement|adslot|ad[-_ ]?(?:slot|unit|container|wrapper)|"
     r"cookie|cookies|consent|gdpr|breadcrumbs?|author[-_ ]?bio|bio[-_ ]?box|tags?[-_ ]?list|"
-    r"post[-_ ]?navigation|nav[-_ ]?links|pagination|print[-_ ]?only|sr[-_ ]?only|visually[-_ ]?hidden"
+    r"post[-_ ]?navigation|nav[-_ ]?links|pagination|print[-_ ]?only|sr[-_ ]?only|visually[-_ ]?hidden|"
+    r"(?:image|photo|img|media|wp)?[-_ ]?caption|figcaption|(?:image|photo)[-_ ]?credits?"
 )
 _CLUTTER_RE = re.compile(
     rf"(?<!\bhas)(?<!\bwith)(?<!\bno)(?<!\bshow)(?:^|[\s_-])(?:{CLUTTER_WORDS})(?:$|[\s_-])", re.IGNORECASE
@@ -304,6 +305,12 @@ def _teaser_blocks(
             continue
         if heading.tag in ("div", "p", "span", "strong", "b") and len(heading) > 2:
             continue
+        if heading.tag in ("span", "strong", "b"):
+            # An inline word is a heading only when it opens its block ("<p><b>Read more:</b> <a>..."), never
+            # when it sits inside a sentence.
+            parent = heading.getparent()
+            if parent is None or (parent.text or "").strip() or heading.getprevious() is not None:
+                continue
         text = _heading_text(heading)
         if not TEASER_HEADING_RE.match(text):
             continue
@@ -315,6 +322,33 @@ def _teaser_blocks(
     for container in tree.iter("ul", "ol", "div", "section"):
         if not guard.inside_main(container) and _is_card_list(container, config, url, sizes):
             yield container
+    # 3. Lists whose every item is nothing but a headline link: "more on this" lists, wherever they are. A list
+    #    of links with text of its own (a digest) is not one.
+    for container in tree.iter("ul", "ol"):
+        if _is_link_list(container, sizes):
+            yield container
+    # 4. Captions that repeat an image's alt text (the caption line trafilatura keeps between paragraphs).
+    alts = {_WS.sub(" ", img.get("alt", "")).strip().lower() for img in tree.iter("img")}
+    alts = {alt for alt in alts if len(alt) >= 15}
+    if alts:
+        for el in tree.iter("span", "p", "div", "figcaption", "em", "small", "i"):
+            size = sizes.text.get(el, 0)
+            if 15 <= size <= 300 and _heading_text(el).lower() in alts:
+                yield el
+
+
+def _is_link_list(container: etree._Element, sizes: _Measure) -> bool:
+    items = [c for c in container if isinstance(c.tag, str)]
+    if len(items) < 2 or any(c.tag != "li" for c in items):
+        return False
+    for item in items:
+        text = sizes.text.get(item, 0)
+        if not text or sizes.links.get(item, 0) < 0.9 * text:
+            return False
+        words = _heading_text(item).split()
+        if len(words) < 3:
+            return False  # menus and tag lists: one or two words an item, left to the other passes
+    return True
 
 
 def _introduced_block(heading: etree._Element, sizes: _Measure) -> etree._Element | None:

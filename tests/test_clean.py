@@ -76,3 +76,85 @@ def test_pipeline_recounts_words_and_drops_empty() -> None:
     assert out["word_count"] == len(out["text"].split())
     with pytest.raises(NoTextAfterClean):
         pipeline.process_item({"text": "Scroll to top", "domain": "example.test"})
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Deixe um comentário",
+        "Leia também: Prefeitura anuncia obras na orla",
+        "Lesen Sie auch: Stadtrat beschließt neuen Haushalt",
+        "Kommentare",
+        "Читайте также: Мэрия объявила о ремонте моста",
+        "Baca juga: Pemerintah umumkan proyek jembatan baru",
+        "관련기사",
+        "関連記事",
+        "Votre adresse e-mail ne sera pas publiée.",
+        "Tu dirección de correo electrónico no será publicada.",
+        "Il tuo indirizzo email non sarà pubblicato.",
+        "Read more: Council approves the harbour budget",
+        "[Related: Council approves the harbour budget]",
+        "Filed under: Local politics |",
+        "Tempo de leitura: 2 minutos",
+        "5 min read",
+        "Photo by a reader, © Valley Courier 2025",
+        "Share this article",
+        "Advertisement",
+        "Print article",
+    ],
+)
+def test_furniture_lines_in_several_languages_are_removed_anywhere(line: str) -> None:
+    text = "\n".join([BODY[0], line, *BODY[1:]])
+    assert clean_text(text) == "\n".join(BODY)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        ["Get the day's headlines in your inbox every morning: sign up for our free newsletter."],
+        ["Follow Valley Courier on Instagram, Facebook and X."],
+        ["(Reporting by Ana Ruiz; Editing by Tom Hale)"],
+        [
+            "Ana Ruiz contributed reporting from the valley.",
+            "Copyright 2025 Valley Courier. All rights reserved.",
+        ],
+        ["Have a tip? Write to Ana Ruiz at ana.ruiz@valleycourier.test."],
+        ["Like this story? Share it with a friend!"],
+    ],
+)
+def test_sign_off_lines_are_cut_at_the_end_only(closing: list[str]) -> None:
+    assert clean_text("\n".join([*BODY, *closing])) == "\n".join(BODY)
+    # The same lines in the middle of the text are left alone (only the furniture rule works there).
+    middle = "\n".join([BODY[0], closing[0], *BODY[1:], *BODY])
+    assert closing[0] in clean_text(middle)
+
+
+def test_a_last_paragraph_about_subscriptions_stays() -> None:
+    last = "The streaming service will cost subscribers twelve euros a month from January, the company said."
+    text = "\n".join([*BODY, last])
+    assert clean_text(text) == text
+
+
+def test_date_and_byline_lines_at_the_edges_go() -> None:
+    text = "\n".join(["November 20, 2025 - 11:28", *BODY, "sexta-feira, 22 de outubro de 2025 às 20:13"])
+    assert clean_text(text) == "\n".join(BODY)
+    # Inside the text, a line with a date is content.
+    inside = "\n".join([BODY[0], "The vote is set for March 3, 2026 at 10:00.", *BODY[1:]])
+    assert clean_text(inside) == inside
+
+
+def test_inline_read_more_in_a_paragraph_stays() -> None:
+    paragraph = (
+        "The plan was first presented in May (read more about it in our earlier report) and has been changed "
+        "twice since. Related: the council also voted on parking fees."
+    )
+    text = "\n".join([BODY[0], paragraph, BODY[1]])
+    assert clean_text(text) == text
+
+
+def test_teaser_section_in_the_middle_is_left_for_the_html_pass() -> None:
+    # A closing heading early in a text with no teaser evidence after it is not a reason to cut the text.
+    text = "\n".join(
+        [*BODY, "Comments", BODY[0] + " Again with more words to make the rest of the text long."] + BODY * 3
+    )
+    assert BODY[2] in clean_text(text).splitlines()[-1]
