@@ -110,6 +110,7 @@ class ShardWriter:
         max_bytes: int = 256 << 20,
         compress: str | None = None,
         existing: list[ShardInfo] | None = None,
+        before_rename: Callable[[], None] | None = None,
     ) -> None:
         """``existing``: shards already finished in ``folder`` (a resumed run); numbering continues after them."""
         if compress not in COMPRESSIONS:
@@ -119,6 +120,7 @@ class ShardWriter:
         self.max_bytes = max_bytes
         self.compress = compress
         self.shards: list[ShardInfo] = list(existing or [])
+        self._before_rename = before_rename
         self._fh: IO[bytes] | None = None
         self._lines = 0
         self._written = 0
@@ -164,6 +166,8 @@ class ShardWriter:
         final = self.folder / name
         with open(part, "rb") as fh:
             os.fsync(fh.fileno())
+        if self._before_rename is not None:
+            self._before_rename()
         os.replace(part, final)
         fsync_dir(self.folder)
         sha, size = file_digest(final)

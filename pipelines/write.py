@@ -18,8 +18,10 @@ import json
 import logging
 import os
 import secrets
+import signal
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +54,7 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
+def write_json_atomic(path: Path, data: Any, before_rename: Callable[[], None] | None = None) -> None:
     """Write JSON under a temporary name, fsync, then rename: readers see the old file or the new one."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -60,6 +62,8 @@ def write_json_atomic(path: Path, data: Any) -> None:
         fh.write("\n")
         fh.flush()
         os.fsync(fh.fileno())
+    if before_rename is not None:
+        before_rename()
     os.replace(tmp, path)
     fsync_dir(path.parent)
 
@@ -71,6 +75,9 @@ class WriterConfig:
     shard_max_bytes: int = 256 << 20
     compress: str | None = None
     shard_prefix: str = "articles"
+    #: Fault tests only: kill this process with SIGKILL at one of these points ("line:N" after the N-th
+    #: article line, "shard-rename" before a finished shard is renamed, "manifest" before the manifest is).
+    crash_at: str | None = None
 
 
 class CorpusWriter:
@@ -103,6 +110,9 @@ class CorpusWriter:
             self.config.shard_max_bytes,
             self.config.compress,
             existing,
+            before_rename=(lambda: crash_now("shard-rename"))
+            if self.config.crash_at == "shard-rename"
+            else None,
         )
         self._dup_fh = open(self.run_dir / "duplicates.jsonl", "a", encoding="utf-8")  # noqa: SIM115
         self._rej_fh = open(self.run_dir / "rejected.jsonl", "a", encoding="utf-8")  # noqa: SIM115
@@ -148,6 +158,8 @@ class CorpusWriter:
         assert self._shards is not None, "open() first"
         self._shards.write(record)
         self.written += 1
+        if self.config.crash_at == f"line:{self.written}":
+            crash_now(self.config.crash_at)
         self.per_domain[record.get("domain") or "?"]["written"] += 1
 
     def write_duplicate(self, record: dict[str, Any]) -> None:
@@ -214,7 +226,8 @@ class CorpusWriter:
             "rejected_file": "rejected.jsonl",
         }
         manifest.update(extra or {})
-        write_json_atomic(self.run_dir / "manifest.json", manifest)
+        before = (lambda: crash_now("manifest")) if self.config.crash_at == "manifest" else None
+        write_json_atomic(self.run_dir / "manifest.json", manifest, before_rename=before)
         return manifest
 
     def _apply_edits(self, shards: list[ShardInfo]) -> list[ShardInfo]:
@@ -268,7 +281,15 @@ def writer_config(settings: Any) -> WriterConfig:
     return WriterConfig(
         shard_max_bytes=settings.getint("NEWSCORPUS_SHARD_MAX_BYTES", 256 << 20),
         compress=settings.get("NEWSCORPUS_COMPRESS") or None,
+        crash_at=settings.get("NEWSCORPUS_CRASH_AT") or None,
     )
+
+
+def crash_now(point: str) -> None:
+    """Fault tests: die as a power cut or the OOM killer would, with no clean-up at all."""
+    logger.warning("NEWSCORPUS_CRASH_AT=%s: killing this process", point)
+    logging.shutdown()
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 #: How a crawl's close reason reads in the manifest and the run ledger.

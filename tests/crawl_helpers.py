@@ -79,3 +79,28 @@ def crawl(
     if done.returncode != 0:
         raise AssertionError(f"crawl failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-5000:]}")
     return read_run(out / "runs" / run_id, done.stdout)
+
+
+def crawl_command(targets: list[str], out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", "crawl", *targets, "--out", str(out), *FAST, *extra]
+
+
+def start_crawl(targets: list[str], out: Path, *extra: str) -> subprocess.Popen[str]:
+    """A crawl in a child process that the test can signal."""
+    return subprocess.Popen(
+        crawl_command(targets, out, *extra),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finished_articles(out: Path) -> list[dict[str, Any]]:
+    """Every line of every finished shard of every run in ``out``; each must parse (no torn lines)."""
+    records = []
+    for shard in sorted((out / "runs").glob("*/articles-*.jsonl*")):
+        if shard.name.endswith(".part"):
+            continue
+        records.extend(iter_records(shard))
+    return records

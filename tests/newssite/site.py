@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
@@ -90,10 +91,12 @@ class NewsSite:
     """Two outlets on loopback (The Harbour Daily on 127.0.0.1, Meridian Wire on 127.0.0.2).
 
     ``hidden=True`` keeps three Harbour Daily stories unpublished until :meth:`publish`, for incremental
-    crawls; ``ports`` fixes the ports (0 = let the OS pick).
+    crawls; ``ports`` fixes the ports (0 = let the OS pick); ``delay`` (seconds) slows every answer down, so
+    that fault tests can stop a crawl in the middle of its fetching.
     """
 
-    def __init__(self, hidden: bool = True, ports: tuple[int, int] = (0, 0)) -> None:
+    def __init__(self, hidden: bool = True, ports: tuple[int, int] = (0, 0), delay: float = 0.0) -> None:
+        self.delay = delay
         self._catalog: Catalog = build_catalog()
         self._lock = threading.Lock()
         self._published: frozenset[Key] = frozenset(
@@ -160,6 +163,8 @@ class NewsSite:
             self._rendering = rendering
 
     def _respond(self, outlet: str, method: str, target: str) -> Page:
+        if self.delay > 0:
+            time.sleep(self.delay)
         parts = urlsplit(target)
         path = parts.path or "/"
         with self._lock:
