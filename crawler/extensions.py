@@ -8,6 +8,7 @@ fetched once.
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ class CrawlStateExtension:
     def __init__(self, state: CrawlState) -> None:
         self.state = state
         self.inflight: set[str] = set()
+        #: Marks the requests this process let through (see IncrementalMiddleware): unique per process.
+        self.token = secrets.token_hex(8)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlStateExtension:

@@ -93,20 +93,22 @@ class IncrementalMiddleware:
         if not request.meta.get("newscorpus_article"):
             return None
         known = request.meta.get("update_of") is None and self.extension.state.lookup(request.url) is not None
-        requested = request.meta.get("newscorpus_requested_url")
-        if requested is not None:
-            # A redirect of a request already let through: one page, one place in flight.
+        if request.meta.get("newscorpus_pass") == self.extension.token:
+            # A retry or redirect of a request this process let through: the same page, the same place in flight.
             if known:
                 self.stats.inc_value("newscorpus/incremental/already_fetched")
-                self.extension.inflight.discard(requested)
+                self.extension.inflight.discard(request.meta["newscorpus_requested_url"])
                 raise AlreadyFetched(f"redirect target {request.url} already fetched")
             return None
+        # A new request, or one restored from an earlier process's queue (its mark is not ours).
+        key = request.meta.get("newscorpus_requested_url", request.url)
         if known:
             self.stats.inc_value("newscorpus/incremental/already_fetched")
             raise AlreadyFetched(f"{request.url} already fetched")
-        if request.url in self.extension.inflight:
+        if key in self.extension.inflight:
             self.stats.inc_value("newscorpus/incremental/already_in_flight")
             raise AlreadyFetched(f"{request.url} is being fetched")
-        self.extension.inflight.add(request.url)
-        request.meta["newscorpus_requested_url"] = request.url
+        self.extension.inflight.add(key)
+        request.meta["newscorpus_requested_url"] = key
+        request.meta["newscorpus_pass"] = self.extension.token
         return None

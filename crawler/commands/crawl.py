@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
@@ -15,6 +16,8 @@ from crawler.state import CrawlState, StateLocked
 from crawler.summary import format_summary
 from crawler.timeutil import parse_duration, parse_since
 from pipelines.write import new_run_id
+
+logger = logging.getLogger(__name__)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +134,13 @@ def prepare_run(settings: Any, resume: str | None) -> Path | None:
     finally:
         state.close()
     jobdir = folder / "jobs" / settings.get("NEWSCORPUS_RUN_ID")
+    if resume and chosen["status"] == "running" and jobdir.exists():
+        # The run was killed, not stopped: Scrapy's disk queue is written without regard to crashes and may
+        # be torn. Drop it; discovery runs again and the crawl state says which pages are already done.
+        logger.warning(
+            "run %s was killed: its request queue is dropped and discovery runs again", chosen["run_id"]
+        )
+        shutil.rmtree(jobdir)
     settings.set("JOBDIR", str(jobdir), priority="cmdline")
     return jobdir
 
