@@ -96,6 +96,28 @@ _PRUNABLE_TAGS = frozenset(
         "table",
     }
 )
+_INLINE_TAGS = frozenset(
+    {
+        "a",
+        "span",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "small",
+        "sup",
+        "sub",
+        "mark",
+        "time",
+        "abbr",
+        "q",
+        "cite",
+        "font",
+        "br",
+    }
+)
+_DIV_TAGS = frozenset({"div", "section", "td", "dd", "article", "main", "font", "center"})
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WS = re.compile(r"\s+")
 
@@ -131,28 +153,39 @@ class _Measure:
         self.text: dict[etree._Element, int] = {}
         self.links: dict[etree._Element, int] = {}
         self.prose: dict[etree._Element, int] = {}
+        self.paragraphs: dict[etree._Element, int] = {}
         has_p: set[etree._Element] = set()
         for el in reversed(list(tree.iter())):
             tag = el.tag
             if not isinstance(tag, str):
                 continue
-            total = len(el.text.strip()) if el.text else 0
-            links = prose = 0
+            total = own = len(el.text.strip()) if el.text else 0
+            links = prose = paragraphs = 0
             inner_p = False
             for child in el:
                 if child.tail:
-                    total += len(child.tail.strip())
+                    tail = len(child.tail.strip())
+                    total += tail
+                    own += tail
                 if isinstance(child.tag, str):
-                    total += self.text.get(child, 0)
+                    size = self.text.get(child, 0)
+                    total += size
+                    if child.tag in _INLINE_TAGS:
+                        own += size
                     links += self.links.get(child, 0)
                     prose += self.prose.get(child, 0)
+                    paragraphs += self.paragraphs.get(child, 0)
                     inner_p = inner_p or child in has_p or child.tag == "p"
             if tag == "a":
                 links = total
             if tag == "p" or (tag in ("blockquote", "pre") and not inner_p):
                 prose = total if total >= 30 else prose
+                paragraphs = prose
             elif tag == "li" and not inner_p and total - links >= 30:
                 prose = total - links
+            elif tag in _DIV_TAGS and own - self._inline_links(el) >= 80:
+                # Text written straight into a div (sites that use divs as paragraphs).
+                prose += own
             if inner_p:
                 has_p.add(el)
             self.text[el] = total
@@ -160,8 +193,19 @@ class _Measure:
                 self.links[el] = links
             if prose:
                 self.prose[el] = prose
+            if paragraphs:
+                self.paragraphs[el] = paragraphs
         self.total = self.prose.get(tree, 0)
+        self.paragraph_total = self.paragraphs.get(tree, 0)
         self.main = self._main(tree)
+        self.h1 = tree.find(".//h1")
+
+    def _inline_links(self, el: etree._Element) -> int:
+        return sum(
+            self.links.get(child, 0)
+            for child in el
+            if isinstance(child.tag, str) and child.tag in _INLINE_TAGS
+        )
 
     def _main(self, tree: lxml_html.HtmlElement) -> etree._Element | None:
         """The deepest element holding more than ``share`` of the prose: the article body's container."""
@@ -188,6 +232,15 @@ class _Measure:
         if el.tag in ("html", "body", "main", "head"):
             return True
         return self.total > 0 and self.prose.get(el, 0) > self.share * self.total
+
+    def protected_teaser(self, el: etree._Element) -> bool:
+        """The guard for a block that a teaser heading opens and that holds cards: teaser snippets can outweigh a
+        short article, so only the article's own marks protect it: its ``<h1>`` or most of its ``<p>`` text."""
+        if el.tag in ("html", "body", "main", "head"):
+            return True
+        if self.h1 is not None and (el is self.h1 or self.h1 in el.iterdescendants()):
+            return True
+        return self.paragraph_total > 0 and self.paragraphs.get(el, 0) > self.share * self.paragraph_total
 
     def forget(self, el: etree._Element) -> None:
         """After ``el`` is removed, its prose no longer counts for its ancestors (nor the total)."""
@@ -240,8 +293,8 @@ def prune_tree(
     guard = _Measure(tree, config.guard_share)
     counts = {"selector": 0, "generic": 0, "teaser": 0}
 
-    def drop(el: etree._Element, kind: str) -> bool:
-        if el.getparent() is None or guard.protected(el):
+    def drop(el: etree._Element, kind: str, cards: bool = False) -> bool:
+        if el.getparent() is None or (guard.protected_teaser(el) if cards else guard.protected(el)):
             return False
         guard.forget(el)
         if logger.isEnabledFor(logging.DEBUG):
@@ -265,9 +318,9 @@ def prune_tree(
                 drop(el, "generic")
 
     if config.teasers:
-        for el in list(_teaser_blocks(tree, config, url, guard)):
+        for el, cards in list(_teaser_blocks(tree, config, url, guard)):
             if el.getparent() is not None and _is_detached(el, tree) is False:
-                drop(el, "teaser")
+                drop(el, "teaser", cards)
     return counts
 
 
@@ -296,7 +349,8 @@ def _heading_text(el: etree._Element) -> str:
 
 def _teaser_blocks(
     tree: lxml_html.HtmlElement, config: PruneConfig, url: str | None, guard: _Measure
-) -> Iterable[etree._Element]:
+) -> Iterable[tuple[etree._Element, bool]]:
+    """Candidate blocks, each with a flag: True for a heading block made of cards (see ``protected_teaser``)."""
     sizes = guard
     # 1. A teaser heading and the block it introduces.
     for heading in tree.iter(*_HEADING_TAGS, "strong", "b", "span", "div", "p"):
@@ -316,17 +370,17 @@ def _teaser_blocks(
             continue
         block = _introduced_block(heading, sizes)
         if block is not None:
-            yield block
+            yield block, _card_count(block, url, sizes) >= 2
     # 2. Lists of link cards, outside the article body (inside it, a list of linked items is more often the
     #    article itself, a digest; teaser lists inside the body are caught by their heading above).
     for container in tree.iter("ul", "ol", "div", "section"):
         if not guard.inside_main(container) and _is_card_list(container, config, url, sizes):
-            yield container
+            yield container, False
     # 3. Lists whose every item is nothing but a headline link: "more on this" lists, wherever they are. A list
     #    of links with text of its own (a digest) is not one.
     for container in tree.iter("ul", "ol"):
         if _is_link_list(container, sizes):
-            yield container
+            yield container, False
     # 4. Captions that repeat an image's alt text (the caption line trafilatura keeps between paragraphs).
     alts = {_WS.sub(" ", img.get("alt", "")).strip().lower() for img in tree.iter("img")}
     alts = {alt for alt in alts if len(alt) >= 15}
@@ -334,7 +388,7 @@ def _teaser_blocks(
         for el in tree.iter("span", "p", "div", "figcaption", "em", "small", "i"):
             size = sizes.text.get(el, 0)
             if 15 <= size <= 300 and _heading_text(el).lower() in alts:
-                yield el
+                yield el, False
 
 
 def _is_link_list(container: etree._Element, sizes: _Measure) -> bool:
@@ -395,6 +449,55 @@ def _introduced_block(heading: etree._Element, sizes: _Measure) -> etree._Elemen
     return wrapper
 
 
+def _card_count(block: etree._Element, url: str | None, sizes: _Measure) -> int:
+    """Children of ``block`` (or of its single wrapper) that are cards linking to another page."""
+    children = [c for c in block if isinstance(c.tag, str)]
+    if len(children) <= 2:
+        children = [g for c in children for g in c if isinstance(g.tag, str)] or children
+    page = url.split("#")[0] if url else None
+    count = 0
+    for child in children:
+        links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
+        if not links:
+            continue
+        best = max(links, key=lambda a: sizes.text.get(a, 0))
+        if len(_heading_text(best).split()) < 3:
+            continue
+        if page and urljoin(page, best.get("href", "")).split("#")[0] == page:
+            continue
+        if _looks_like_card(child, best, sizes):
+            count += 1
+    return count
+
+
+_CARD_TIME_RE = re.compile(
+    r"(?<!\d)\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b|\byesterday\b|"
+    r"\bvor\s+\d+\s+(?:minuten|stunden|tagen)\b|\bhá\s+\d+\s+(?:minutos?|horas?|dias?)\b|"
+    r"\bhace\s+\d+\s+(?:minutos?|horas?|días?)\b|\bil\s+y\s+a\s+\d+\s+(?:minutes?|heures?|jours?)\b|"
+    r"\d+\s+(?:минут[уы]?|час(?:а|ов)?|дн(?:я|ей))\s+назад|\d+\s*(?:분|시간|일)\s*전|\d+\s*(?:分|時間|日)前",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_card(child: etree._Element, link: etree._Element, sizes: _Measure) -> bool:
+    """A card leads with its headline link (or sets it as a heading), or carries a time stamp or a picture; a
+    paragraph that merely contains a link does none of these."""
+    parent = link.getparent()
+    while parent is not None and parent is not child:
+        if parent.tag in _HEADING_TAGS:
+            return True
+        parent = parent.getparent()
+    text = sizes.text.get(child, 0)
+    if text and sizes.links.get(child, 0) >= 0.35 * text:
+        return True
+    if _heading_text(child).startswith(_heading_text(link)[:30]):
+        return True
+    if child.find(".//time") is not None or child.find(".//img") is not None:
+        return True
+    words = " ".join(part.strip() for part in child.itertext(with_tail=False) if isinstance(part, str))
+    return bool(_CARD_TIME_RE.search(words[:400]))
+
+
 def _is_card_list(container: etree._Element, config: PruneConfig, url: str | None, sizes: _Measure) -> bool:
     if len(container) < config.min_cards or not sizes.links.get(container):
         return False
@@ -417,6 +520,8 @@ def _is_card_list(container: etree._Element, config: PruneConfig, url: str | Non
         if other_chars > 7 * config.max_card_words:
             continue
         if page and urljoin(page, best.get("href", "")).split("#")[0] == page:
+            continue
+        if not _looks_like_card(child, best, sizes):
             continue
         cards += 1
     # Most children must be cards, and the children must be alike (same tag), as in a rendered list.

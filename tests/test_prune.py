@@ -127,3 +127,48 @@ def test_switches() -> None:
     tree = page(f"<div>{paragraphs()}</div><div class='related'><a href='/a'>Old story link here</a></div>")
     prune_tree(tree, config=PruneConfig(generic=False, teasers=False))
     assert "Old story link here" in tree.text_content()
+
+
+def test_div_paragraphs_with_inline_links_are_not_cards() -> None:
+    # Some sites write paragraphs as divs; a run of them with a link in each is prose, not a teaser list.
+    paras = "".join(
+        f"<div class='para'>{p[:60]} <a href='/topic/{i}'>the regional water board</a> {p[60:]}</div>"
+        for i, p in enumerate(PROSE * 2)
+    )
+    tree = page(f"<div class='intro'><p>{PROSE[0]}</p></div><div class='rest'>{paras}</div>")
+    prune_tree(tree, url="https://example.test/story")
+    assert tree.text_content().count("the regional water board") == 6
+
+
+def test_link_only_list_in_the_body_and_alt_text_captions_go() -> None:
+    links = "".join(
+        f"<li><a href='/s/{i}'>Earlier story about the water works number {i}</a></li>" for i in range(3)
+    )
+    tree = page(
+        f"<div class='b'><p>{PROSE[0]}</p><img src='x.jpg' alt='Workers lay new pipes on Mill Street'>"
+        f"<span class='c1'>Workers lay new pipes on Mill Street</span><p>{PROSE[1]}</p><ul>{links}</ul><p>{PROSE[2]}</p></div>"
+    )
+    prune_tree(tree, url="https://example.test/story")
+    text = tree.text_content()
+    assert "Earlier story about the water works" not in text
+    assert "Workers lay new pipes" not in text
+    assert all(p in text for p in PROSE)
+
+
+def test_long_teasers_under_a_heading_go_even_when_they_outweigh_a_short_article() -> None:
+    snippet = (
+        "A long teaser snippet about another town's budget that runs on for a while to outweigh the story. "
+        * 4
+    )
+    cards = "".join(
+        f"<div><div>Other Paper</div><div>{n} minutes ago</div><a href='https://other.test/s{n}'>Another town passes its budget</a>"
+        f"<div>{snippet}</div></div>"
+        for n in (5, 20, 45)
+    )
+    tree = page(
+        f"<h1>Lead pipes</h1><div class='b'>{paragraphs()}</div><div class='m'><div>Related Articles</div>{cards}</div>"
+    )
+    counts = prune_tree(tree, url="https://example.test/story")
+    assert counts["teaser"] >= 1
+    assert "A long teaser snippet" not in tree.text_content()
+    assert PROSE[1] in tree.text_content()
