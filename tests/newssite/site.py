@@ -6,6 +6,7 @@ side by side and nothing leaks between them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 import threading
@@ -107,6 +108,7 @@ class NewsSite:
         self._servers: dict[str, OutletServer] = {}
         self._outlets: dict[str, Outlet] = {}
         self._failed_once: set[Key] = set()
+        self._revisions: dict[str, tuple[bytes, bytes]] = {}
         # Rendered now with provisional URLs so that content errors surface at construction; start()
         # re-renders once the real ports are known.
         self._base_urls = {o: f"http://{HOSTS[o]}:{self._ports[o]}" for o in OUTLETS}
@@ -187,6 +189,9 @@ class NewsSite:
             return Page(
                 301, "text/html; charset=UTF-8", b"", (("Location", self._base_urls[outlet] + path + "/"),)
             )
+        if page is not None and path in self._revisions:
+            old, new = self._revisions[path]
+            page = dataclasses.replace(page, body=page.body.replace(old, new))
         return page if page is not None else rendering.not_found[outlet]
 
     # -- public state ----------------------------------------------------------------------------------
@@ -212,6 +217,12 @@ class NewsSite:
     def hidden_articles(self) -> list[Article]:
         """Stories not yet published; pass their slugs to :meth:`publish`."""
         return [a for a in self._catalog.articles if a.key not in self._published]
+
+    def revise(self, url: str, old: str, new: str) -> None:
+        """Correct a published article in place (same URL, new text), as newsrooms do after publication."""
+        path = urlsplit(url).path
+        with self._lock:
+            self._revisions[path] = (old.encode("utf-8"), new.encode("utf-8"))
 
     def publish(self, slugs: Iterable[str]) -> None:
         """Make hidden stories live: their pages, and their entries in listings, sitemaps and the feed."""
