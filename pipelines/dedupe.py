@@ -251,57 +251,72 @@ class Deduplicator:
         text = record.get("text") or ""
         fp = fingerprint(text, self.fp_config)
         entry = self._entry(record, rid, text, fp)
-
-        found = self._resolve_live([f"u:{rid}", f"t:{fp.text_hash}"])
-        same_url = found.get(f"u:{rid}")
-        if same_url is not None:
-            # The same article again (a re-crawl, or two links to one URL): never a contest.
-            return self._dropped(entry, _Match(same_url, "exact", 1.0))
-
-        matches: dict[str, _Match] = {}
-        same_text = found.get(f"t:{fp.text_hash}")
-        if same_text is not None:
-            matches[same_text.id] = _Match(same_text, "exact", 1.0)
         keys = band_keys(fp.signature, self.config.rows_per_band)
+
+        url_key, text_key = f"u:{rid}", f"t:{fp.text_hash}"
+        found = self.index.resolve([url_key, text_key])
+        if url_key in found:
+            rep = self._representative(found[url_key])
+            if rep is not None:
+                # The same article again (a re-crawl, or two links to one URL): never a contest.
+                return self._dropped(entry, keys, _Match(rep, "exact", 1.0))
+        matches: dict[str, _Match] = {}
+        if text_key in found:
+            rep = self._representative(found[text_key])
+            if rep is not None:
+                matches[rep.id] = _Match(rep, "exact", 1.0)
         if fp.shingles >= self.config.min_shingles:
-            for match in self._near_matches(fp, entry, keys, exclude=set(matches)):
-                matches[match.entry.id] = match
+            for match in self._similar(fp, entry, keys):
+                known = matches.get(match.entry.id)
+                if known is None or (KIND_RANK[match.kind], match.score) > (
+                    KIND_RANK[known.kind],
+                    known.score,
+                ):
+                    matches[match.entry.id] = match
 
         if not matches:
             self.counts["new"] += 1
-            self.index.apply(
-                IndexUpdate(add=[(entry, keys)], exact={f"u:{rid}": rid, f"t:{fp.text_hash}": rid})
-            )
+            self.index.apply(IndexUpdate(add=[(entry, keys)], exact={url_key: rid, text_key: rid}))
             return Decision("new", True)
 
         ranked = sorted(matches.values(), key=lambda m: (KIND_RANK[m.kind], m.score), reverse=True)
         earlier = [m for m in ranked if m.entry.run_id != self.run_id]
         if earlier:
-            return self._dropped(entry, earlier[0])
+            return self._dropped(entry, keys, earlier[0])
         winner: IndexEntry = ranked[0].entry
         for match in ranked[1:]:
             if better(match.entry, winner, self.config):
                 winner = match.entry
         if not better(entry, winner, self.config):
-            return self._dropped(entry, matches[winner.id])
+            return self._dropped(entry, keys, matches[winner.id])
         return self._replace(entry, keys, ranked)
 
-    def _near_matches(
-        self, fp: Fingerprint, entry: IndexEntry, keys: list[int], exclude: set[str]
-    ) -> list[_Match]:
+    def _similar(self, fp: Fingerprint, entry: IndexEntry, keys: list[int]) -> list[_Match]:
+        """Verified matches among the LSH candidates, each resolved to its story's representative.
+
+        A representative may match at any level; another copy of a story only as ``near`` (a strong link),
+        so a truncated copy still finds its story when the representative is a re-worded copy, while weak
+        links never chain.
+        """
         hits = self.index.query(keys)
-        ids = [i for i, n in hits.most_common() if n >= self.config.min_band_hits and i not in exclude]
+        ids = [i for i, n in hits.most_common() if n >= self.config.min_band_hits]
         ids = ids[: self.config.max_candidates]
         if not ids:
             return []
         out = []
         for candidate in self.index.get(ids).values():
-            verdict = self.verify(fp, entry, candidate)
-            if verdict is not None:
-                out.append(_Match(candidate, *verdict))
+            is_rep = candidate.cluster == candidate.id
+            verdict = self.verify(fp, entry, candidate, reworded=is_rep)
+            if verdict is None:
+                continue
+            rep = candidate if is_rep else self._representative(candidate.cluster)
+            if rep is not None:
+                out.append(_Match(rep, *verdict))
         return out
 
-    def verify(self, fp: Fingerprint, entry: IndexEntry, other: IndexEntry) -> tuple[str, float] | None:
+    def verify(
+        self, fp: Fingerprint, entry: IndexEntry, other: IndexEntry, reworded: bool = True
+    ) -> tuple[str, float] | None:
         """The level at which a candidate repeats the new text, with its score, or None."""
         config = self.config
         if fp.text_hash == other.text_hash:
@@ -316,7 +331,8 @@ class Deduplicator:
         ):
             return "near", ov.containment
         if (
-            ov.jaccard >= config.reworded_jaccard
+            reworded
+            and ov.jaccard >= config.reworded_jaccard
             and ov.containment >= config.reworded_containment
             and ov.start <= config.reworded_max_start
         ):
@@ -336,23 +352,29 @@ class Deduplicator:
 
     # -- outcomes -------------------------------------------------------------------------------------------
 
-    def _dropped(self, entry: IndexEntry, match: _Match) -> Decision:
+    def _dropped(self, entry: IndexEntry, keys: list[int], match: _Match) -> Decision:
+        """The new copy is a duplicate of ``match``: remembered as a member of that story."""
         kept = match.entry
         self.counts[match.kind] += 1
-        self.index.apply(IndexUpdate(exact={f"u:{entry.id}": kept.id, f"t:{entry.text_hash}": kept.id}))
+        update = IndexUpdate(exact={f"u:{entry.id}": kept.id, f"t:{entry.text_hash}": kept.id})
+        if match.kind != "exact":
+            # Its own fingerprint lets later near copies of it find the story (see ``_similar``).
+            entry.cluster = kept.id
+            update.add.append((entry, keys))
+            update.exact = {f"u:{entry.id}": entry.id, f"t:{entry.text_hash}": entry.id}
+        self.index.apply(update)
         return Decision(match.kind, False, kept.id, kept.url, match.score)
 
     def _replace(self, entry: IndexEntry, keys: list[int], ranked: list[_Match]) -> Decision:
-        """The new copy beats every matched copy of this run: it takes their place."""
+        """The new copy beats every matched copy of this run: it becomes the story's representative."""
         update = IndexUpdate(
             add=[(entry, keys)], exact={f"u:{entry.id}": entry.id, f"t:{entry.text_hash}": entry.id}
         )
         retract = []
         for match in ranked:
             old = match.entry
-            update.remove.append((old.id, band_keys(old.signature, self.config.rows_per_band)))
-            update.exact[f"u:{old.id}"] = entry.id
-            update.exact[f"t:{old.text_hash}"] = entry.id
+            old.cluster = entry.id
+            update.add.append((old, band_keys(old.signature, self.config.rows_per_band)))
             retract.append(
                 duplicate_record(
                     {"id": old.id, "url": old.url, "domain": old.domain, "title": old.title},
@@ -376,6 +398,7 @@ class Deduplicator:
         domain = record.get("domain") or (urlsplit(str(url)).hostname if url else None)
         return IndexEntry(
             id=rid,
+            cluster=rid,
             run_id=self.run_id,
             url=url,
             domain=domain,
@@ -392,20 +415,19 @@ class Deduplicator:
             numbers=fp.numbers,
         )
 
-    def _resolve_live(self, keys: list[str]) -> dict[str, IndexEntry]:
-        """Exact keys -> the live entries they lead to, following replacements (a few steps at most)."""
-        out: dict[str, IndexEntry] = {}
-        targets = self.index.resolve(keys)
-        for key, target in targets.items():
-            seen: set[str] = set()
-            while target is not None and target not in seen:
-                seen.add(target)
-                live = self.index.get([target]).get(target)
-                if live is not None:
-                    out[key] = live
-                    break
-                target = self.index.resolve([f"u:{target}"]).get(f"u:{target}")
-        return out
+    def _representative(self, entry_id: str) -> IndexEntry | None:
+        """The kept copy of the story ``entry_id`` belongs to, following replacements (a few steps at most)."""
+        seen: set[str] = set()
+        target: str | None = entry_id
+        while target is not None and target not in seen:
+            seen.add(target)
+            entry = self.index.get([target]).get(target)
+            if entry is None:
+                return None
+            if entry.cluster == entry.id:
+                return entry
+            target = entry.cluster
+        return None
 
 
 def _as_fingerprint(entry: IndexEntry) -> Fingerprint:

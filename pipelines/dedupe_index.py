@@ -1,15 +1,14 @@
 """The dedupe stage's memory: one entry per kept article, behind a small batch-friendly interface.
 
-What is stored, per kept article (the cluster's representative): what the keep rule and a
-``duplicates.jsonl`` line need (id, url, domain, title, source priority, text quality, length, date, run),
-and its fingerprint (signature, ordered shingle sample, numbers). Beside the entries:
+What is stored, per article seen: what the keep rule and a ``duplicates.jsonl`` line need (id, url, domain,
+title, source priority, text quality, length, date, run), its fingerprint (signature, ordered shingle
+sample, numbers) and its cluster: the id of the kept copy of its story (its own id when it is the kept
+copy, the representative). When a better copy replaces a representative, only the old representative's
+``cluster`` changes; its former copies still point at it and reach the new one through it. Beside the entries:
 
 - LSH band keys -> entry ids (candidate search),
-- exact keys -> entry ids: ``u:<article id>`` for every article seen (kept or dropped: a later copy of the
-  same URL is an exact duplicate) and ``t:<text hash>`` for every normalised text seen.
-
-An exact key may point at an entry that was since replaced by a better copy; the replaced id is then itself
-an exact key pointing at its successor, and :meth:`DedupeIndex.resolve` callers follow the chain.
+- exact keys -> entry ids: ``u:<article id>`` (a later copy of the same URL is an exact duplicate) and
+  ``t:<text hash>`` for every normalised text seen.
 
 Implementations: :class:`MemoryDedupeIndex` (one process, one run) and :class:`SQLiteDedupeIndex` (a file in
 the crawl state folder, every update one transaction). Each call takes and returns batches so a networked
@@ -41,6 +40,7 @@ class IndexEntry:
     """A kept article as the index remembers it."""
 
     id: str
+    cluster: str  # id of the kept copy of the story; == id for the kept copy itself
     run_id: str
     url: str | None
     domain: str | None
@@ -138,7 +138,7 @@ class MemoryDedupeIndex:
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
-    id TEXT PRIMARY KEY, run_id TEXT NOT NULL, url TEXT, domain TEXT, title TEXT,
+    id TEXT PRIMARY KEY, cluster TEXT NOT NULL, run_id TEXT NOT NULL, url TEXT, domain TEXT, title TEXT,
     priority INTEGER NOT NULL, quality REAL, length INTEGER NOT NULL, date TEXT, text_hash TEXT NOT NULL,
     signature BLOB NOT NULL, sample BLOB NOT NULL, modulus INTEGER NOT NULL, shingles INTEGER NOT NULL,
     numbers TEXT NOT NULL
@@ -148,7 +148,7 @@ CREATE TABLE IF NOT EXISTS exact (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOU
 """
 
 _ENTRY_COLUMNS = (
-    "id, run_id, url, domain, title, priority, quality, length, date, text_hash, signature, sample, modulus, "
+    "id, cluster, run_id, url, domain, title, priority, quality, length, date, text_hash, signature, sample, modulus, "
     "shingles, numbers"
 )
 
@@ -218,7 +218,7 @@ class SQLiteDedupeIndex:
                 db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", [(k, entry_id) for k in keys])
             for entry, keys in update.add:
                 db.execute(
-                    f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 15)})",
+                    f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 16)})",
                     _entry_to_row(entry),
                 )
                 db.executemany(
@@ -244,6 +244,7 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 def _entry_to_row(entry: IndexEntry) -> tuple[Any, ...]:
     return (
         entry.id,
+        entry.cluster,
         entry.run_id,
         entry.url,
         entry.domain,
@@ -264,18 +265,19 @@ def _entry_to_row(entry: IndexEntry) -> tuple[Any, ...]:
 def _entry_from_row(row: Sequence[Any]) -> IndexEntry:
     return IndexEntry(
         id=row[0],
-        run_id=row[1],
-        url=row[2],
-        domain=row[3],
-        title=row[4],
-        priority=row[5],
-        quality=row[6],
-        length=row[7],
-        date=row[8],
-        text_hash=row[9],
-        signature=np.frombuffer(row[10], dtype="<u4").astype(np.uint32),
-        sample=np.frombuffer(row[11], dtype="<u4").astype(np.uint32),
-        modulus=row[12],
-        shingles=row[13],
-        numbers=frozenset(json.loads(row[14])),
+        cluster=row[1],
+        run_id=row[2],
+        url=row[3],
+        domain=row[4],
+        title=row[5],
+        priority=row[6],
+        quality=row[7],
+        length=row[8],
+        date=row[9],
+        text_hash=row[10],
+        signature=np.frombuffer(row[11], dtype="<u4").astype(np.uint32),
+        sample=np.frombuffer(row[12], dtype="<u4").astype(np.uint32),
+        modulus=row[13],
+        shingles=row[14],
+        numbers=frozenset(json.loads(row[15])),
     )

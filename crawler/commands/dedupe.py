@@ -1,0 +1,157 @@
+"""``newscorpus dedupe IN.jsonl... --out DIR``: the dedupe stage over existing JSONL files.
+
+For one-off corpus builds: any JSONL with a text field and an id or URL field (named by options), our own
+corpus shards included. Signatures are computed on the text after the project's text-level clean-up
+(furniture lines, teaser blocks), as a crawl does; the kept records are written as given, or with the cleaned
+text with ``--clean``. The keep rule applies over the whole input, not first come: a better copy read later
+replaces the one written earlier when the run folder is closed.
+
+Output, as a crawl writes it: ``DIR/articles-*.jsonl``, ``DIR/duplicates.jsonl``, ``DIR/manifest.json``.
+A record that lacks an ``id`` gets one (from the id field, the URL or the text), since the writer needs it to
+remove replaced copies and to list each kept article's duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="IN.jsonl", help="JSONL files (.gz/.zst too)")
+    parser.add_argument(
+        "--out", required=True, type=Path, metavar="DIR", help="folder to write the corpus to"
+    )
+    parser.add_argument("--text-field", default="text", help="field holding the text (default: text)")
+    parser.add_argument("--id-field", default="id", help="field holding a stable id (default: id)")
+    parser.add_argument("--url-field", default="url", help="field holding the URL (default: url)")
+    parser.add_argument(
+        "--clean", action="store_true", help="write the cleaned text instead of the text as given"
+    )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=None,
+        help="keep the index in DIR/dedupe.sqlite, so a later run drops copies of what this one kept",
+    )
+
+
+def load_cleaner() -> Callable[[str], str]:
+    """The clean stage's ``clean_text``, or the identity (with a warning) in an install without it."""
+    try:
+        from pipelines.clean import clean_text
+    except ImportError:
+        logger.warning("pipelines.clean.clean_text not available: signatures computed on the texts as given")
+        return lambda text: text
+    return clean_text
+
+
+def iter_lines(paths: list[Path]) -> Iterator[tuple[Path, int, str]]:
+    from pipelines.shards import open_text_reader
+
+    for path in paths:
+        with open_text_reader(path) as fh:
+            for number, line in enumerate(fh, 1):
+                if line.strip():
+                    yield path, number, line
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.items import article_id
+    from pipelines.dedupe import DedupeConfig, Deduplicator, open_index
+    from pipelines.write import CorpusWriter
+
+    missing = [str(p) for p in args.inputs if not p.is_file()]
+    if missing:
+        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    clean = load_cleaner()
+    dedup = Deduplicator(DedupeConfig(), open_index(args.state_dir))
+    writer = CorpusWriter(args.out)
+    writer.open()
+    bad: Counter[str] = Counter()
+    read = 0
+    try:
+        for path, number, line in iter_lines(list(args.inputs)):
+            read += 1
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                bad["invalid JSON"] += 1
+                logger.debug("%s:%d: invalid JSON", path, number)
+                continue
+            if not isinstance(record, dict):
+                bad["not an object"] += 1
+                continue
+            text = record.get(args.text_field)
+            if not isinstance(text, str) or not text.strip():
+                bad["missing text"] += 1
+                logger.debug("%s:%d: no text in field %r", path, number, args.text_field)
+                continue
+            cleaned = clean(text)
+            if not cleaned.strip():
+                bad["empty after clean-up"] += 1
+                continue
+            url = record.get(args.url_field)
+            rid = record.get(args.id_field)
+            if not rid:
+                rid = article_id(str(url)) if url else article_id("text:" + cleaned)
+            rid = str(rid)
+            view = _view(record, rid, url, cleaned)
+            decision = dedup.check(view)
+            if not decision.keep:
+                writer.write_duplicate(decision.drop().record(view))
+                continue
+            for duplicate in decision.retract:
+                writer.retract(duplicate["id"], duplicate)
+            out = dict(record)
+            out.setdefault("id", rid)
+            if args.clean:
+                out[args.text_field] = cleaned
+            writer.write_article(out)
+    finally:
+        dedup.close()
+        manifest = writer.close(
+            {
+                "source": "dedupe",
+                "inputs": [str(p) for p in args.inputs],
+                "read": read,
+                "bad_lines": sum(bad.values()),
+                "bad_lines_by_reason": dict(sorted(bad.items())),
+                "dedupe": dict(dedup.counts),
+            }
+        )
+    counts = manifest["counts"]
+    kinds = ", ".join(f"{k} {v}" for k, v in counts["duplicates_by_kind"].items()) or "none"
+    print(
+        f"read {read} lines: kept {counts['written']}, duplicates {counts['duplicates']} ({kinds}), "
+        f"bad lines {sum(bad.values())}"
+        + (f" ({', '.join(f'{k} {v}' for k, v in sorted(bad.items()))})" if bad else "")
+    )
+    print(f"written to {args.out}")
+    return 0
+
+
+def _view(record: dict[str, Any], rid: str, url: Any, text: str) -> dict[str, Any]:
+    """The record as the dedupe stage reads it: our schema's names, the cleaned text."""
+    from urllib.parse import urlsplit
+
+    url = str(url) if url else None
+    return {
+        "id": rid,
+        "url": url,
+        "domain": record.get("domain") or (urlsplit(url).hostname if url else None),
+        "title": record.get("title"),
+        "text": text,
+        "language": record.get("language") or "en",
+        "date_published": record.get("date_published"),
+        "_source_priority": record.get("_source_priority") or 0,
+    }
