@@ -42,11 +42,40 @@ def words(text: str) -> list[str]:
     return out
 
 
-def word_quality(text: str, language: str | None = "en") -> float | None:
-    """Share of the text's words (0..1) found in the word list of ``language``; None when it cannot be told.
+def _variants(unknown: set[str], vocabulary: set[str], min_length: int = 5) -> set[str]:
+    """Unknown words one edit (a letter added, dropped or changed) away from another word of the same text.
 
-    Unknown words are counted once per occurrence: a garbled name repeated through a spun copy lowers its
-    score each time, which is what separates it from the clean copy of the same story.
+    A clean copy spells a name the same way throughout, even a name the word list lacks ("Velora"); a garbled
+    copy mixes spellings ("Velora", "Vellora", "Velloraa"; "TikTok", "Tikkok"). Found with shared
+    one-deletion keys, so the cost stays linear in the text's vocabulary.
+    """
+    unknown = {word for word in unknown if len(word) >= min_length}
+    if not unknown:
+        return set()
+    # Only words that could be one edit away are keyed: same first letter, length within one.
+    shapes = {(word[0], len(word) + d) for word in unknown for d in (-1, 0, 1)}
+    owners: dict[str, set[str]] = {}
+    for word in vocabulary:
+        if len(word) < min_length or (word[0], len(word)) not in shapes:
+            continue
+        for key in {word, *(word[:i] + word[i + 1 :] for i in range(1, len(word)))}:
+            owners.setdefault(key, set()).add(word)
+    out = set()
+    for word in unknown:
+        for key in {word, *(word[:i] + word[i + 1 :] for i in range(1, len(word)))}:
+            if len(owners.get(key, ())) > 1:
+                out.add(word)
+                break
+    return out
+
+
+def word_quality(text: str, language: str | None = "en") -> float | None:
+    """How real the words of a text are, 0..1 (1: every word known); None when it cannot be told.
+
+    One minus the share of words that the word list of ``language`` does not know, where an unknown word that
+    is a variant spelling of another word of the same text (a garbled name) counts twice. Unknown words are
+    counted once per occurrence: a garbled name repeated through a spun copy lowers its score each time,
+    which is what separates it from the clean copy of the same story.
     """
     freqs = _frequencies((language or "en").split("-")[0].lower())
     if freqs is None:
@@ -54,5 +83,7 @@ def word_quality(text: str, language: str | None = "en") -> float | None:
     tokens = words(text)
     if not tokens:
         return None
-    known = sum(1 for token in tokens if token in freqs)
-    return known / len(tokens)
+    unknown = [token for token in tokens if token not in freqs]
+    garbled = _variants(set(unknown), set(tokens))
+    penalty = len(unknown) + sum(1 for token in unknown if token in garbled)
+    return max(0.0, 1.0 - penalty / len(tokens))
