@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,13 +53,16 @@ def parse_date(value: str | None) -> datetime | None:
     except ValueError:
         try:
             parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     if parsed is None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None  # 0001-01-01T00:00:00+01:00 (.NET's MinValue with an offset) has no UTC equivalent
 
 
 def iso_date(value: str | None) -> str | None:
@@ -72,8 +76,11 @@ def maybe_gunzip(body: bytes, max_size: int = MAX_UNCOMPRESSED) -> bytes:
         return body
     import io
 
-    with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
-        data = fh.read(max_size + 1)
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
+            data = fh.read(max_size + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DiscoveryError(f"bad gzip: {exc}") from exc
     if len(data) > max_size:
         raise DiscoveryError(f"uncompressed size over {max_size} bytes")
     return data

@@ -50,18 +50,29 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, f"{response.status} response")
         if retry is None:
             return response
+        await self._wait(retry, retry_after_seconds(response.headers.get("Retry-After")))
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> Any:  # type: ignore[override]
+        """Timeouts and dropped connections: the same back-off as for 5xx answers."""
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        await self._wait(retry, None)
+        return retry
+
+    async def _wait(self, retry: Request, asked: float | None) -> None:
         attempt = retry.meta.get("retry_times", 1)
-        delay = retry_after_seconds(response.headers.get("Retry-After"))
-        if delay is None:
-            delay = self.backoff_base * (2 ** (attempt - 1))
+        delay = asked if asked is not None else self.backoff_base * (2 ** (attempt - 1))
         delay = min(delay, self.backoff_max)
         if delay > 0:
             # The reactor Scrapy installed; importing it at module level could install the default one.
             from twisted.internet import reactor
 
-            logger.debug("waiting %.1fs before retry %d of %s", delay, attempt, request.url)
+            logger.debug("waiting %.1fs before retry %d of %s", delay, attempt, retry.url)
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
-        return retry
 
 
 class AlreadyFetched(IgnoreRequest):
@@ -112,3 +123,26 @@ class IncrementalMiddleware:
         request.meta["newscorpus_requested_url"] = key
         request.meta["newscorpus_pass"] = self.extension.token
         return None
+
+
+class RedirectLoopMiddleware:
+    """Stops a redirect that comes back to a URL of its own chain, before the duplicate filter drops it
+    silently: the page then fails with a reason (``fetch/redirect-loop``) like any other."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        from urllib.parse import urljoin
+
+        from scrapy.exceptions import IgnoreRequest
+        from w3lib.url import safe_url_string
+
+        location = response.headers.get("Location")
+        if (
+            response.status in (301, 302, 303, 307, 308)
+            and location
+            and not request.meta.get("dont_redirect")
+        ):
+            target = safe_url_string(urljoin(request.url, location.decode("latin-1")))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise IgnoreRequest("redirect loop: " + " -> ".join([*chain, target]))
+        return response

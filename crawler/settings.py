@@ -35,6 +35,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 
 # The crawl state (what earlier runs fetched and wrote): NEWSCORPUS_STATE_DIR, default NEWSCORPUS_OUT/state.

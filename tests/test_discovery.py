@@ -74,3 +74,14 @@ def test_feed_detection_and_dates() -> None:
     assert not is_feed_link("text/html") and not is_feed_link(None)
     assert parse_date("2026-11-18") is not None
     assert parse_date("not a date") is None and parse_date("") is None
+
+
+def test_truncated_gzip_sitemap_is_a_discovery_error() -> None:
+    body = gzip.compress(NEWS_SITEMAP)
+    with pytest.raises(DiscoveryError, match="bad gzip"):
+        parse_sitemap(body[: len(body) // 2])
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "31 Feb 25:61"])
+def test_out_of_range_dates_are_none(value: str) -> None:
+    assert parse_date(value) is None

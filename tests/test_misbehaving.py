@@ -5,8 +5,8 @@ finish with exit status 0 and a manifest, record every bad page in ``rejected.js
 stage and reason, stay within a memory bound, and write every good article once. The child's peak RSS comes
 from ``os.wait4``, which reports the resource use of that one child.
 
-Tests marked ``xfail(strict=True)`` are findings: the crawler records a wrong or no reason, or loses a page.
-Each says what is wrong; when the crawler is fixed the test passes, strict mode fails it, and the mark goes.
+Each finding of the first version of this file (a wrong or missing reason, a lost or mangled page) has its
+own test below, which the crawler now passes.
 """
 
 from __future__ import annotations
@@ -75,10 +75,9 @@ MAX_PEAK_RSS = 600 * 1024 * 1024  # the crawl peaks near 270 MB; buffering a 1 G
 #: two logged arrivals can only be longer. The slack covers clock resolution.
 SLACK = 0.05
 
-#: Good articles the crawl currently loses, and good articles whose text it currently mangles; each has its
-#: own strict-xfail test below, and the "no good article is lost" test checks everything else.
-LOST = {ROBOTICS.path: "finding: the only feed listing it has an out-of-range date and crashes parse_feed"}
-MANGLED = {CHEESE_DAIRY.path: "finding: windows-1252 labelled UTF-8 is decoded with U+FFFD replacements"}
+#: Good articles the crawl loses or whose text it mangles (none now; each past one has its own test below).
+LOST: dict[str, str] = {}
+MANGLED: dict[str, str] = {}
 
 
 @dataclass
@@ -210,7 +209,6 @@ def test_no_good_article_is_lost(site: MisbehavingSite, crawl: Crawl) -> None:
     assert not problems, "\n".join(problems)
     good = {a.url for a in site.expected_articles()}
     assert not (set(urls) - good), "a bad page was written as an article"
-    # The LOST ones may come back once their finding is fixed; their xfail test then says so.
     assert len(STORIES) - len(LOST) <= len(crawl.run.articles) <= len(STORIES)
 
 
@@ -257,11 +255,6 @@ def test_stalled_pages_are_given_up_after_the_download_timeout(crawl: Crawl) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: Scrapy 2.13+ raises scrapy.exceptions.DownloadTimeoutError, which _failure_reason "
-    "(crawler/spiders/news.py) does not know: timeouts are recorded as fetch/error, not fetch/timeout",
-)
 def test_stalled_pages_are_recorded_as_timeouts(crawl: Crawl) -> None:
     for path in (STALL, STALL_MID_BODY):
         (record,) = crawl.rejected(path)
@@ -295,11 +288,6 @@ def test_redirect_loop_ends(crawl: Crawl) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: A -> B -> A is dropped by Scrapy's duplicate filter when the redirect comes back to A; "
-    "no errback runs, so the page leaves no line in rejected.jsonl and no count",
-)
 def test_redirect_loop_is_recorded(crawl: Crawl) -> None:
     (record,) = crawl.rejected(REDIRECT_LOOP_A)
     assert (record["stage"], record["reason"]) == ("fetch", "redirect-loop")
@@ -318,11 +306,6 @@ def test_endless_redirect_chain_is_cut_at_the_redirect_limit(crawl: Crawl) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the record names the 20th hop (?hop=20), not the URL the sitemap listed, and says "
-    "'ignored' where the reason is too many redirects",
-)
 def test_endless_redirect_chain_is_recorded_under_its_listed_url(crawl: Crawl) -> None:
     (record,) = crawl.rejected(REDIRECT_CHAIN)
     assert record["stage"] == "fetch"
@@ -369,11 +352,6 @@ def test_30mb_chunked_page_is_stopped_at_the_cap(crawl: Crawl) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: a body over DOWNLOAD_MAXSIZE without Content-Length fails with an empty "
-    "DownloadCancelledError; _failure_reason records fetch/error instead of fetch/too-large",
-)
 def test_30mb_chunked_page_is_recorded_as_too_large(crawl: Crawl) -> None:
     (record,) = crawl.rejected(HUGE_CHUNKED)
     assert (record["stage"], record["reason"]) == ("fetch", "too-large")
@@ -400,11 +378,6 @@ def test_windows1252_page_labelled_utf8_is_written_or_rejected_with_a_reason(cra
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the spider hands the pipeline response.text, decoded by the header's charset with "
-    "errors='replace'; pipelines/extract.py's decode_html never sees the bytes it could decode correctly",
-)
 def test_windows1252_page_labelled_utf8_keeps_its_accents(crawl: Crawl) -> None:
     (article,) = crawl.written(CHARSET_UTF8_LABEL)
     assert "\ufffd" not in article["text"] + article["title"]
@@ -426,11 +399,6 @@ def test_sitemap_that_is_an_html_page_is_a_bad_sitemap(crawl: Crawl) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: maybe_gunzip (crawler/discovery.py) lets EOFError from a truncated .xml.gz escape; "
-    "parse_sitemap's callback crashes and the sitemap leaves no record",
-)
 def test_truncated_gzip_sitemap_is_a_bad_sitemap(crawl: Crawl) -> None:
     assert len(crawl.requests(SITEMAP_TRUNCATED_GZIP)) == 1
     (record,) = crawl.rejected(SITEMAP_TRUNCATED_GZIP)
@@ -450,11 +418,6 @@ def test_feed_with_broken_dates_is_still_crawled(crawl: Crawl) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: parse_date (crawler/discovery.py) raises OverflowError on 0001-01-01T00:00:00+01:00; "
-    "the whole feed is lost with no record, and the article only it lists is never fetched",
-)
 def test_feed_with_out_of_range_date_is_still_crawled(crawl: Crawl) -> None:
     assert len(crawl.requests(FEED_OUT_OF_RANGE_DATE)) == 1
     (article,) = crawl.written(ROBOTICS.path)

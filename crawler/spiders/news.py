@@ -102,8 +102,21 @@ class NewsSpider(scrapy.Spider):
 
     # -- start -------------------------------------------------------------------------------------------
 
+    def _count_bytes(self, data: bytes, request: Request, spider: Any = None) -> None:
+        request.meta["newscorpus_bytes"] = request.meta.get("newscorpus_bytes", 0) + len(data)
+
+    def _reset_bytes(self, headers: Any, body_length: int, request: Request, spider: Any = None) -> None:
+        request.meta["newscorpus_bytes"] = 0
+
     async def start(self) -> AsyncIterator[Any]:
+        from scrapy import signals
+
         from crawler.extensions import crawl_state_extension
+
+        # Scrapy cancels a body without Content-Length that grows past DOWNLOAD_MAXSIZE with a bare
+        # cancellation; counting what arrived lets the errback say "too-large".
+        self.crawler.signals.connect(self._count_bytes, signal=signals.bytes_received)
+        self.crawler.signals.connect(self._reset_bytes, signal=signals.headers_received)
 
         self.state_ext = crawl_state_extension(self.crawler)
         for request in self.start_requests_for_profiles():
@@ -229,7 +242,10 @@ class NewsSpider(scrapy.Spider):
             "url": response.url,
             "fetched_at": utc_now_iso(),
             "source": "live",
-            "_html": response.text,
+            # Bytes, not response.text: Scrapy decodes by the declared charset and replaces what does not
+            # fit, so a page labelled UTF-8 but written in windows-1252 would lose its accents for good.
+            "_html": response.body,
+            "_http_charset": _declared_charset(response),
             "_prune_selectors": list(profile.clutter_selectors),
             "_source_priority": profile.source_priority,
             "_expected_languages": list(profile.languages),
@@ -252,8 +268,10 @@ class NewsSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(AlreadyFetched):
             return  # counted by the middleware: another copy of the request did or does the work
-        reason, detail = _failure_reason(failure)
-        self._reject(request.url, "fetch", reason, detail, request.meta.get("newscorpus_requested_url"))
+        reason, detail = _failure_reason(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        # A redirected request failed: record the URL that was listed or linked, not the last hop.
+        listed = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._reject(listed, "fetch", reason, detail, request.meta.get("newscorpus_requested_url"))
 
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -326,6 +344,16 @@ class NewsSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(page_rejected, record=record)
 
 
+def _declared_charset(response: Response) -> str | None:
+    """The charset the Content-Type header declares, if any: a hint for decoding the body."""
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value.strip(' "'):
+            return value.strip(' "').lower()
+    return None
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -335,13 +363,18 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "?").removeprefix("www.")
 
 
-def _failure_reason(failure: Failure) -> tuple[str, str]:
+def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
     """A short reason code and a detail for a failed request."""
-    from scrapy.exceptions import IgnoreRequest
+    from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
     from twisted.internet.defer import CancelledError
     from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
     exc = failure.value
+    request = getattr(failure, "request", None)
+    if failure.check(DownloadCancelledError, CancelledError) and request is not None:
+        received = request.meta.get("newscorpus_bytes", 0)
+        if maxsize and received > maxsize:
+            return "too-large", f"{received} bytes received without Content-Length, over {maxsize}"
     if failure.check(HttpError):
         return f"http-{exc.response.status}", ""
     message = str(exc)
@@ -350,10 +383,16 @@ def _failure_reason(failure: Failure) -> tuple[str, str]:
     if failure.check(IgnoreRequest):
         if "robots.txt" in message.lower():
             return "robots-disallowed", ""
+        if message.startswith("redirect loop"):
+            return "redirect-loop", message[:200]
+        if "max redirections reached" in message:
+            return "too-many-redirects", " -> ".join(request.meta.get("redirect_urls", []))[
+                :200
+            ] if request else ""
         return "ignored", message[:200]
     if failure.check(DNSLookupError):
         return "dns", message[:200]
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timeout", message[:200]
     if failure.check(CancelledError):
         return "cancelled", message[:200]
