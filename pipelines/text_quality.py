@@ -31,15 +31,17 @@ def _frequencies(language: str) -> dict[str, float] | None:
         return None
 
 
+def _normal(token: str) -> str:
+    """A token as the frequency list spells it: lower case, plain apostrophe, no possessive ending."""
+    token = token.lower()
+    if token.endswith(_POSSESSIVE):
+        token = token[:-2]
+    return token.replace("\u2019", "'")
+
+
 def words(text: str) -> list[str]:
-    """Word tokens as the frequency list spells them: lower case, plain apostrophe, no possessive ending."""
-    out = []
-    for token in _WORD.findall(text):
-        token = token.lower()
-        if token.endswith(_POSSESSIVE):
-            token = token[:-2]
-        out.append(token.replace("\u2019", "'"))
-    return out
+    """Word tokens as the frequency list spells them."""
+    return [_normal(token) for token in _WORD.findall(text)]
 
 
 def _variants(unknown: set[str], vocabulary: set[str], min_length: int = 5) -> set[str]:
@@ -70,20 +72,23 @@ def _variants(unknown: set[str], vocabulary: set[str], min_length: int = 5) -> s
 
 
 def word_quality(text: str, language: str | None = "en") -> float | None:
-    """How real the words of a text are, 0..1 (1: every word known); None when it cannot be told.
+    """How real the words of a text are, 0..1 (1: no garbled word); None when it cannot be told.
 
-    One minus the share of words that the word list of ``language`` does not know, where an unknown word that
-    is a variant spelling of another word of the same text (a garbled name) counts twice. Unknown words are
-    counted once per occurrence: a garbled name repeated through a spun copy lowers its score each time,
-    which is what separates it from the clean copy of the same story.
+    A word the word list of ``language`` does not know is garbled when it is written in lower case (a name
+    would be capitalised: "prognant", "bytedans") or when it is a variant spelling of another word of the
+    same text ("Tikkok" beside "TikTok"). A capitalised unknown word spelled one way throughout is a name the
+    list lacks ("Velora") and costs nothing, so copies are not judged by how many names they carry.
+    Garbled words count once per occurrence: a garbled name repeated through a spun copy lowers its score
+    each time, which is what separates it from the clean copy of the same story.
     """
     freqs = _frequencies((language or "en").split("-")[0].lower())
     if freqs is None:
         return None
-    tokens = words(text)
-    if not tokens:
+    raw = _WORD.findall(text)
+    if not raw:
         return None
-    unknown = [token for token in tokens if token not in freqs]
-    garbled = _variants(set(unknown), set(tokens))
-    penalty = len(unknown) + sum(1 for token in unknown if token in garbled)
-    return max(0.0, 1.0 - penalty / len(tokens))
+    tokens = [_normal(token) for token in raw]
+    unknown = [(token, original) for token, original in zip(tokens, raw, strict=True) if token not in freqs]
+    variants = _variants({token for token, _ in unknown}, set(tokens))
+    garbled = sum(1 for token, original in unknown if token in variants or not original[:1].isupper())
+    return max(0.0, 1.0 - garbled / len(tokens))

@@ -1,0 +1,270 @@
+"""The dedupe stage: the three levels, the keep rule, hard negatives, persistence and the Scrapy adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.dedupe import DedupeConfig, DedupePipeline, Deduplicator, better, open_index
+from pipelines.dedupe_index import IndexMismatch, MemoryDedupeIndex, SQLiteDedupeIndex
+from pipelines.drops import ExactDuplicate, NearDuplicate, RewordedDuplicate
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "benchmarks" / "dedupe_eval"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def story(name: str) -> str:
+    return (EVAL / "stories" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def spun(name: str) -> str:
+    return (EVAL / "pairs" / f"{name}-spun.txt").read_text(encoding="utf-8")
+
+
+def item(rid: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "url": f"https://{rid}.example/news/{rid}",
+        "domain": f"{rid}.example",
+        "title": text.strip().splitlines()[0],
+        "text": text,
+        "language": "en",
+        **extra,
+    }
+
+
+def first_paragraphs(text: str, share: float) -> str:
+    lines = text.strip().splitlines()
+    return "\n".join(lines[: max(2, round(len(lines) * share))])
+
+
+# -- levels ---------------------------------------------------------------------------------------------------
+
+
+def test_first_copy_is_new_and_same_url_is_exact() -> None:
+    dedup = Deduplicator()
+    assert dedup.check(item("a", story("rates-1"))).kind == "new"
+    again = dedup.check(item("a", story("rates-1") + "\nUpdated at 10:30."))
+    assert (again.kind, again.keep, again.duplicate_of) == ("exact", False, "a")
+
+
+def test_same_text_after_normalisation_is_exact() -> None:
+    dedup = Deduplicator()
+    dedup.check(item("a", story("fire-1")))
+    decision = dedup.check(item("b", story("fire-1").upper().replace(",", " ")))
+    assert (decision.kind, decision.keep, decision.duplicate_of) == ("exact", False, "a")
+
+
+def test_truncated_and_furnished_copies_are_near() -> None:
+    dedup = Deduplicator()
+    dedup.check(item("orig", story("breach-1")))
+    cut = dedup.check(item("cut", first_paragraphs(story("breach-1"), 0.5)))
+    assert (cut.kind, cut.keep, cut.duplicate_of) == ("near", False, "orig")
+    framed = "Sign in\nMost Read\n" + story("breach-1") + "\nLeave a Comment\n© 2025 All rights reserved."
+    decision = dedup.check(item("framed", framed))
+    assert (decision.kind, decision.keep, decision.duplicate_of) == ("near", False, "orig")
+    assert decision.score > 0.9
+
+
+def test_own_spun_pair_is_reworded_and_clean_copy_kept_in_both_orders() -> None:
+    clean, garbled = story("app-1"), spun("app-1")
+    first = Deduplicator()
+    first.check(item("clean", clean))
+    decision = first.check(item("spun", garbled))
+    assert decision.kind in ("reworded", "near") and not decision.keep and decision.duplicate_of == "clean"
+
+    second = Deduplicator()
+    second.check(item("spun", garbled))
+    decision = second.check(item("clean", clean))
+    assert decision.keep
+    assert [(r["id"], r["duplicate_of"]) for r in decision.retract] == [("spun", "clean")]
+    assert decision.retract[0]["kind"] in ("reworded", "near")
+
+
+def test_hard_negatives_of_one_event_stay_apart() -> None:
+    dedup = Deduplicator()
+    for event in ("bridge", "rates", "breach", "final", "fire", "vote"):
+        for n in (1, 2, 3):
+            decision = dedup.check(item(f"{event}-{n}", story(f"{event}-{n}")))
+            assert decision.kind == "new", f"{event}-{n} merged: {decision}"
+
+
+def test_reworded_copy_far_apart_in_time_is_a_different_story() -> None:
+    dedup = Deduplicator()
+    dedup.check(item("clean", story("app-1"), date_published="2025-08-07"))
+    late = dedup.check(item("spun", spun("app-1"), date_published="2025-10-20"))
+    assert late.kind == "new"
+
+
+def test_story_shown_in_another_pages_teaser_block_is_not_merged() -> None:
+    dedup = Deduplicator()
+    page = story("vote-1") + "\nRelated Articles\n" + first_paragraphs(story("fire-1"), 1.0)
+    dedup.check(item("page", page))
+    assert dedup.check(item("fire", story("fire-1"))).kind == "new"
+
+
+# -- keep rule ------------------------------------------------------------------------------------------------
+
+
+def test_keep_rule_order() -> None:
+    dedup = Deduplicator()
+    base = dedup._entry(item("a", story("final-1")), "a", story("final-1"), dedup_fp(story("final-1")))
+    config = DedupeConfig()
+
+    def variant(**changes: Any) -> Any:
+        entry = dedup._entry(item("b", story("final-1")), "b", story("final-1"), dedup_fp(story("final-1")))
+        for key, value in changes.items():
+            setattr(entry, key, value)
+        return entry
+
+    assert better(variant(priority=1, quality=0.5), base, config)
+    assert better(variant(quality=(base.quality or 0) + 0.02), base, config)
+    assert not better(variant(quality=(base.quality or 0) + 0.001), base, config)
+    assert better(variant(length=base.length * 2), base, config)
+    assert better(variant(date="2025-01-01"), variant(date="2025-01-02"), config)
+    assert better(variant(date="2025-01-01"), variant(date=None), config)
+    assert not better(variant(), base, config)  # a tie keeps the copy already kept
+
+
+def dedup_fp(text: str) -> Any:
+    from pipelines.fingerprint import fingerprint
+
+    return fingerprint(text)
+
+
+def test_source_priority_beats_quality() -> None:
+    dedup = Deduplicator()
+    dedup.check(item("clean", story("app-1")))
+    decision = dedup.check(item("spun", spun("app-1"), _source_priority=5))
+    assert decision.keep and decision.retract[0]["id"] == "clean"
+
+
+def test_better_copy_replaces_several_copies_of_the_run() -> None:
+    dedup = Deduplicator()
+    dedup.check(item("cut", first_paragraphs(story("rates-1"), 0.5)))
+    dedup.check(item("spun", spun("app-1")))
+    decision = dedup.check(item("full", story("rates-1")))
+    assert decision.keep and [r["id"] for r in decision.retract] == ["cut"]
+    # Later copies of the replaced one land on the new representative.
+    again = dedup.check(item("cut2", first_paragraphs(story("rates-1"), 0.5)))
+    assert again.duplicate_of == "full"
+
+
+# -- persistence ----------------------------------------------------------------------------------------------
+
+
+def test_later_run_drops_copies_of_earlier_runs_even_when_better(tmp_path: Path) -> None:
+    first = Deduplicator(index=SQLiteDedupeIndex(tmp_path / "dedupe.sqlite"), run_id="run-1")
+    assert first.check(item("spun", spun("app-1"))).kind == "new"
+    assert first.check(item("cut", first_paragraphs(story("fire-2"), 0.6))).kind == "new"
+    first.close()
+
+    second = Deduplicator(index=open_index(tmp_path), run_id="run-2")
+    decision = second.check(item("clean", story("app-1")))
+    assert not decision.keep and decision.duplicate_of == "spun"
+    full = second.check(item("full", story("fire-2")))
+    assert not full.keep and full.duplicate_of == "cut" and full.kind == "near"
+    assert second.check(item("new", story("vote-3"))).kind == "new"
+    assert second.check(item("spun", spun("app-1"))).kind == "exact"
+    second.close()
+
+
+def test_stored_index_refuses_other_fingerprint_parameters(tmp_path: Path) -> None:
+    Deduplicator(index=open_index(tmp_path)).open()
+    other = Deduplicator(DedupeConfig(shingle_size=7), index=open_index(tmp_path))
+    with pytest.raises(IndexMismatch):
+        other.open()
+
+
+def test_memory_and_sqlite_index_agree(tmp_path: Path) -> None:
+    texts = [story("bridge-1"), first_paragraphs(story("bridge-1"), 0.5), story("bridge-2"), spun("app-1")]
+    texts.append(story("app-1"))
+    results = []
+    for index in (MemoryDedupeIndex(), SQLiteDedupeIndex(tmp_path / "x.sqlite")):
+        dedup = Deduplicator(index=index, run_id="r")
+        results.append(
+            [
+                (d.kind, d.keep, d.duplicate_of)
+                for d in (dedup.check(item(f"d{i}", t)) for i, t in enumerate(texts))
+            ]
+        )
+        dedup.close()
+    assert results[0] == results[1]
+
+
+# -- Scrapy adapter -------------------------------------------------------------------------------------------
+
+
+def crawler_with(settings: dict[str, Any]) -> Any:
+    from scrapy.utils.test import get_crawler
+
+    return get_crawler(settings_dict=settings)
+
+
+def test_pipeline_settings_and_switch() -> None:
+    from scrapy.exceptions import NotConfigured
+
+    with pytest.raises(NotConfigured):
+        DedupePipeline.from_crawler(crawler_with({"NEWSCORPUS_DEDUP_ENABLED": False}))
+    pipeline = DedupePipeline.from_crawler(
+        crawler_with({"NEWSCORPUS_DEDUP_NEAR_CONTAINMENT": "0.9", "NEWSCORPUS_DEDUP_MIN_BAND_HITS": 3})
+    )
+    assert pipeline.config.near_containment == 0.9 and pipeline.config.min_band_hits == 3
+    assert pipeline.config.reworded_jaccard == DedupeConfig().reworded_jaccard
+
+
+def test_pipeline_drops_with_the_level_class_and_retracts(tmp_path: Path) -> None:
+    crawler = crawler_with({"NEWSCORPUS_STATE_DIR": str(tmp_path)})
+    pipeline = DedupePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    assert pipeline.process_item(item("spun", spun("app-1")))
+    kept = pipeline.process_item(item("clean", story("app-1")))
+    assert [r["id"] for r in kept["_retract"]] == ["spun"]
+    with pytest.raises(ExactDuplicate):
+        pipeline.process_item(item("clean", story("app-1")))
+    with pytest.raises(NearDuplicate) as near:
+        pipeline.process_item(item("cut", first_paragraphs(story("app-1"), 0.5)))
+    record = near.value.record(item("cut", "x"))
+    assert record["duplicate_of"] == "clean" and record["kind"] == "near"
+    assert record["duplicate_of_url"] == "https://clean.example/news/clean"
+    with pytest.raises(NearDuplicate):
+        # Nearly the spun copy, which is now a member of the story: a strong link to it is enough.
+        pipeline.process_item(item("spun2", spun("app-1").replace("Leave a Comment", "")))
+    pipeline.close_spider()
+    assert (tmp_path / "dedupe.sqlite").is_file()
+    stats = crawler.stats.get_stats()
+    assert stats["newscorpus/dedupe/checked"] == 5
+    assert stats["newscorpus/dedupe/exact"] == 1 and stats["newscorpus/dedupe/near"] == 2
+    assert stats["newscorpus/dedupe/reworded"] == 1  # the retracted spun copy
+
+    fresh = DedupePipeline.from_crawler(crawler_with({}))
+    fresh.open_spider()
+    fresh.process_item(item("clean", story("app-1")))
+    with pytest.raises(RewordedDuplicate):
+        fresh.process_item(item("spun", spun("app-1")))
+    fresh.close_spider()
+
+
+# -- the seed pair (shared data, read at run time) ------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+def test_seed_pair_caught_and_daily8_copy_kept() -> None:
+    clean_text = pytest.importorskip("pipelines.clean").clean_text
+    daily8 = clean_text((SEEDS / "daily8-copy-with-related-sidebar.txt").read_text(encoding="utf-8"))
+    spun_copy = clean_text((SEEDS / "spun-copy-with-comment-footer.txt").read_text(encoding="utf-8"))
+    for order in (("daily8", "spun"), ("spun", "daily8")):
+        dedup = Deduplicator()
+        texts = {"daily8": daily8, "spun": spun_copy}
+        decisions = [dedup.check(item(name, texts[name])) for name in order]
+        if order[0] == "daily8":
+            assert not decisions[1].keep and decisions[1].kind in ("reworded", "near")
+            assert decisions[1].duplicate_of == "daily8"
+        else:
+            assert decisions[1].keep
+            assert [(r["id"], r["kind"] in ("reworded", "near")) for r in decisions[1].retract] == [
+                ("spun", True)
+            ]

@@ -1,0 +1,89 @@
+"""Fingerprints: stable hashes, samples that estimate overlap, and where the shared part starts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelines.fingerprint import (
+    FingerprintConfig,
+    band_keys,
+    fingerprint,
+    normalize_text,
+    numbers_of,
+    ordered_sample,
+    overlap,
+    shingle_hashes,
+    thin,
+)
+
+STORY = (
+    "The harbour authority of Port Alder said on Monday that the old grain terminal will close in June. "
+    "About 140 workers will move to the new container quay on the eastern bank, where cranes arrived last "
+    "spring. The authority's director, Helen Marsh, said the move would cut shipping times by a third. "
+    "Local unions asked for guarantees that no jobs would be lost and for a meeting before the end of May. "
+    "The terminal was opened in 1958 and handled most of the region's wheat exports for four decades."
+)
+OTHER = (
+    "A new cycling path along the canal in Kessington opened on Saturday after two years of building work. "
+    "The path is nine kilometres long and links the university district with the central station. The city "
+    "council said it expects 3,000 cyclists a day by the end of the summer, and plans a second path in 2027."
+)
+
+
+def test_normalize_ignores_case_punctuation_and_spacing() -> None:
+    assert normalize_text("  The “Bridge” —  fell!\n\nIt’s OVER. ") == normalize_text(
+        "the bridge fell it s over"
+    )
+
+
+def test_shingle_hashes_are_stable_and_ordered() -> None:
+    a = shingle_hashes("abcdefghijkl", 9)
+    assert a.dtype == np.uint64 and len(a) == 4
+    assert np.array_equal(a, shingle_hashes("abcdefghijkl", 9))
+    assert a[0] == shingle_hashes("abcdefghi", 9)[0]
+    assert len(shingle_hashes("", 9)) == 0
+    assert len(shingle_hashes("short", 9)) == 1
+
+
+def test_sample_is_first_occurrences_in_text_order_and_thins() -> None:
+    hashes = np.array([8, 3, 8, 16, 5, 16, 24], dtype=np.uint64)
+    assert ordered_sample(hashes, 1).tolist() == [8, 3, 16, 5, 24]
+    assert ordered_sample(hashes, 8).tolist() == [8, 16, 24]
+    assert thin(np.array([8, 16, 24], dtype=np.uint32), 16).tolist() == [16]
+
+
+def test_identical_texts_overlap_fully_and_unrelated_ones_barely() -> None:
+    a, b = fingerprint(STORY), fingerprint(STORY.upper())
+    ov = overlap(a, b)
+    assert a.text_hash == b.text_hash
+    assert ov.jaccard == 1.0 and ov.containment == 1.0
+    assert ov.start <= 0.1  # the 10th percentile of shared positions: 0.1 when all is shared
+    assert overlap(fingerprint(STORY), fingerprint(OTHER)).jaccard < 0.05
+
+
+def test_truncation_is_contained_and_starts_at_the_top() -> None:
+    full, half = fingerprint(STORY), fingerprint(STORY[: len(STORY) // 2])
+    ov = overlap(half, full)
+    assert ov.containment > 0.95
+    assert ov.jaccard < 0.6
+    assert ov.start <= 0.15
+
+
+def test_story_inside_a_teaser_block_starts_late() -> None:
+    page = fingerprint(OTHER + " Related Articles. " + STORY)
+    ov = overlap(fingerprint(STORY), page)
+    assert ov.containment > 0.9
+    assert ov.start > 0.4
+
+
+def test_band_keys_differ_between_bands_and_fit_in_63_bits() -> None:
+    config = FingerprintConfig()
+    keys = band_keys(fingerprint(STORY, config).signature, config.rows_per_band)
+    assert len(keys) == config.num_perm // config.rows_per_band
+    assert len(set(k >> 55 for k in keys)) == len(keys)
+    assert all(0 <= k < 2**63 for k in keys)
+    assert keys == band_keys(fingerprint(STORY, config).signature, config.rows_per_band)
+
+
+def test_numbers() -> None:
+    assert numbers_of("48,000 cars, 4.25% and 1971") == {"48000", "425", "1971"}

@@ -1,0 +1,37 @@
+"""Text quality: the share of real words, garbled spellings counted twice."""
+
+from __future__ import annotations
+
+from pipelines.text_quality import word_quality, words
+
+CLEAN = (
+    "The company said on Tuesday that its engineers had finished the new version of the app, which will be "
+    "available to users in Europe from September. Velora's chief executive said the project was on time."
+)
+GARBLED = (
+    "Company said at tuesday that his enginers had finish new version of app, which will be availble to "
+    "users in Europe from September. Velloraa's chef executive said the projet was on thyme, Vellora said."
+)
+
+
+def test_words_lowercase_and_drop_possessives() -> None:
+    assert words("Velora’s app, TikTok's rival") == ["velora", "app", "tiktok", "rival"]
+
+
+def test_clean_text_scores_higher_than_garbled_copy() -> None:
+    clean, garbled = word_quality(CLEAN), word_quality(GARBLED)
+    assert clean is not None and garbled is not None
+    assert clean > 0.95
+    assert clean - garbled > 0.05
+
+
+def test_variant_spellings_of_a_name_cost_more_than_one_consistent_unknown_name() -> None:
+    consistent = word_quality("Velora said Velora would grow. " * 3)
+    mixed = word_quality("Velora said Vellora would grow. " * 3)
+    assert consistent is not None and mixed is not None
+    assert consistent > mixed
+
+
+def test_unknown_language_or_no_words_gives_none() -> None:
+    assert word_quality(CLEAN, "xx") is None
+    assert word_quality("12 34 56", "en") is None
