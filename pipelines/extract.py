@@ -194,6 +194,38 @@ def parse_html(text: str) -> lxml_html.HtmlElement:
 
 # --------------------------------------------------------------------------------------------------- text
 
+#: Elements with no article text that trafilatura deletes anyway (keeping their tails, as we do): removed once, in
+#: C, before our passes and trafilatura's own run over the tree, which both cost time in proportion to its size.
+_INERT = (
+    "style",
+    "noscript",
+    "svg",
+    "iframe",
+    "template",
+    "canvas",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "map",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "picture",
+    "source",
+    "link",
+    "meta",
+)
+
+
+def strip_inert(tree: lxml_html.HtmlElement) -> None:
+    """Drop scripts (except JSON-LD, which the baseline fallback reads) and inert elements, keeping tails."""
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            script.tag = "newscorpus-drop"
+    etree.strip_elements(tree, "newscorpus-drop", *_INERT, with_tail=False)
+
 
 def _trafilatura_text(tree: lxml_html.HtmlElement, url: str, **modes: Any) -> str:
     import trafilatura
@@ -364,6 +396,7 @@ def extract_article(
         meta = Metadata(canonical_url=url)
 
     headings = _headlines(tree, meta.title)
+    strip_inert(tree)
     prune_tree(tree, prune_selectors, config.prune, url=url)
     text = _drop_headline(_main_text(tree, url, config), headings)
     words = len(text.split())

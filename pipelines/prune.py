@@ -21,6 +21,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -28,32 +29,153 @@ from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
 
-#: class/id/role/aria-label words that name a clutter container. Matched on the attribute split into words at
-#: ``-``, ``_``, spaces and camelCase humps, so ``related-posts``, ``relatedPosts`` and ``c-related`` all match but
-#: ``unrelated`` does not.
-CLUTTER_WORDS = (
-    r"related|relacionad[oa]s?|correlati|verwandte|similar|recommend(?:ed|ations?)?|recommended|"
-    r"read(?:[-_ ]?more|[-_ ]?next|[-_ ]?also)|more[-_ ]?(?:stories|news|articles|from)|also[-_ ]?read|"
-    r"most[-_ ]?(?:read|popular|viewed|shared)|popular|trending|outbrain|taboola|"
-    r"comments?|comment[-_ ]?(?:form|list|area|section|respond)|respond|disqus|"
-    r"share|sharing|sharebar|shares|social|socials|sociallinks|follow[-_ ]?us|"
-    r"newsletter|newsletters|subscribe|signup|sign[-_ ]?up|"
-    r"promo|promos|promoted|promotion|sponsored|sponsor|advert|advertisement|adslot|ad[-_ ]?(?:slot|unit|container|wrapper)|"
-    r"cookie|cookies|consent|gdpr|breadcrumbs?|author[-_ ]?bio|bio[-_ ]?box|tags?[-_ ]?list|"
-    r"post[-_ ]?navigation|nav[-_ ]?links|pagination|print[-_ ]?only|sr[-_ ]?only|visually[-_ ]?hidden|"
-    r"(?:image|photo|img|media|wp)?[-_ ]?caption|figcaption|(?:image|photo)[-_ ]?credits?"
-)
-_CLUTTER_RE = re.compile(
-    rf"(?<!\bhas)(?<!\bwith)(?<!\bno)(?<!\bshow)(?:^|[\s_-])(?:{CLUTTER_WORDS})(?:$|[\s_-])", re.IGNORECASE
-)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
-#: Words in class/id that mark the article body itself: a container named like this is never pruned by name.
-_CONTENT_RE = re.compile(
-    r"(?:^|[\s_-])(?:article[-_ ]?(?:body|content|text)|post[-_ ]?(?:body|content)|entry[-_ ]?content|"
-    r"story[-_ ]?(?:body|content)|main[-_ ]?content|content[-_ ]?body)(?:$|[\s_-])",
-    re.IGNORECASE,
+#: Words of a class/id/role/aria-label that name a clutter container. The label is split into words at ``-``,
+#: ``_``, spaces, digits and camelCase humps; a word, or two adjacent words written together, must be in the set,
+#: so ``related-posts``, ``relatedPosts``, ``c-related`` and ``read-more`` match but ``unrelated`` does not.
+#: A word right after "has", "with", "no" or "show" is a state (``has-comments``), not a container.
+CLUTTER_WORDS = frozenset(
+    [
+        "related",
+        "relacionados",
+        "relacionadas",
+        "relacionado",
+        "relacionada",
+        "correlati",
+        "verwandte",
+        "similar",
+        "recommend",
+        "recommended",
+        "recommendation",
+        "recommendations",
+        "readmore",
+        "readnext",
+        "readalso",
+        "morestories",
+        "morenews",
+        "morearticles",
+        "morefrom",
+        "alsoread",
+        "mostread",
+        "mostpopular",
+        "mostviewed",
+        "mostshared",
+        "popular",
+        "trending",
+        "outbrain",
+        "taboola",
+        "comment",
+        "comments",
+        "commentform",
+        "commentlist",
+        "commentarea",
+        "commentsection",
+        "commentrespond",
+        "respond",
+        "disqus",
+        "share",
+        "sharing",
+        "sharebar",
+        "shares",
+        "social",
+        "socials",
+        "sociallinks",
+        "followus",
+        "newsletter",
+        "newsletters",
+        "subscribe",
+        "signup",
+        "promo",
+        "promos",
+        "promoted",
+        "promotion",
+        "sponsored",
+        "sponsor",
+        "advert",
+        "advertisement",
+        "adslot",
+        "adunit",
+        "adcontainer",
+        "adwrapper",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "breadcrumb",
+        "breadcrumbs",
+        "authorbio",
+        "biobox",
+        "tagslist",
+        "taglist",
+        "postnavigation",
+        "navlinks",
+        "pagination",
+        "printonly",
+        "sronly",
+        "visuallyhidden",
+        "caption",
+        "imagecaption",
+        "photocaption",
+        "imgcaption",
+        "mediacaption",
+        "wpcaption",
+        "figcaption",
+        "imagecredit",
+        "imagecredits",
+        "photocredit",
+        "photocredits",
+    ]
 )
+#: Words that mark the article body itself: a container named like this is never pruned by name.
+CONTENT_WORDS = frozenset(
+    [
+        "articlebody",
+        "articlecontent",
+        "articletext",
+        "postbody",
+        "postcontent",
+        "entrycontent",
+        "storybody",
+        "storycontent",
+        "maincontent",
+        "contentbody",
+    ]
+)
+_NEGATIONS = frozenset({"has", "with", "no", "show"})
+_LABEL_SPLIT = re.compile(r"[^a-z]+")
+
+
+def _label_words(label: str) -> list[str]:
+    if not label.islower():
+        label = _CAMEL.sub(" ", label).lower()
+    return [w for w in _LABEL_SPLIT.split(label) if w]
+
+
+#: Every clutter word contains one of these stems: labels without any are rejected in one C-level search.
+_CLUTTER_STEMS = re.compile(
+    r"relat|relacion|correlat|verwandt|similar|recomm|read|more|most|popular|trend|outbrain|taboola|comment|respond|"
+    r"disqus|shar|social|follow|newsletter|subscri|sign|promo|sponsor|advert|ad|cookie|consent|gdpr|crumb|bio|tag|"
+    r"navigation|nav|pagination|only|hidden|caption|credit"
+)
+
+
+def is_clutter_label(label: str) -> bool:
+    """True when a class/id/role/aria-label names a clutter container (see ``CLUTTER_WORDS``)."""
+    if not _CLUTTER_STEMS.search(label.lower()):  # lower-case then a case-sensitive search: much faster
+        return False
+    words = _label_words(label)
+    found = False
+    for i, word in enumerate(words):
+        pair = word + words[i + 1] if i + 1 < len(words) else ""
+        if word in CONTENT_WORDS or pair in CONTENT_WORDS:
+            return False
+        if i and words[i - 1] in _NEGATIONS:
+            continue
+        if word in CLUTTER_WORDS or pair in CLUTTER_WORDS:
+            found = True
+    return found
+
 
 #: Headings that introduce a block of teasers or furniture, in the languages of the corpora we build.
 TEASER_HEADING_RE = re.compile(
@@ -94,6 +216,7 @@ _PRUNABLE_TAGS = frozenset(
         "details",
         "dl",
         "table",
+        "figcaption",
     }
 )
 _INLINE_TAGS = frozenset(
@@ -136,76 +259,78 @@ class PruneConfig:
 
 
 def _text_len(el: etree._Element) -> int:
-    return len(_WS.sub(" ", el.text_content() or "").strip()) if isinstance(el.tag, str) else 0
+    return len(" ".join((el.text_content() or "").split())) if isinstance(el.tag, str) else 0
 
 
 class _Measure:
-    """Sizes of every element, computed bottom-up in one pass (no repeated ``text_content``), and the guard.
+    """Sizes of elements (computed lazily, with ``text_content`` in C, and cached) and the guard.
 
-    ``text``: characters of text; ``links``: characters inside links; ``prose``: characters of prose, that is
-    paragraphs (``p``; ``blockquote``/``pre`` without ``p``) of 30 characters or more, plus the text outside links
-    of list items without paragraphs (articles written as lists: digests, "10 things" pieces).
+    ``text_len``: characters of text; ``link_len``: characters inside links; ``prose``: characters of prose, that
+    is paragraphs (``p``; ``blockquote``/``pre`` without ``p``) of 30 characters or more, the text outside links of
+    list items without paragraphs (articles written as lists: digests, "10 things" pieces), and text of 80
+    characters or more written straight into a ``div`` (sites that use divs as paragraphs).
     The guard: an element holding more than ``share`` of the page's prose is, or holds, the article body.
     """
 
     def __init__(self, tree: lxml_html.HtmlElement, share: float) -> None:
         self.share = share
-        self.text: dict[etree._Element, int] = {}
-        self.links: dict[etree._Element, int] = {}
+        self._text: dict[etree._Element, int] = {}
+        self._links: dict[etree._Element, int] = {}
         self.prose: dict[etree._Element, int] = {}
         self.paragraphs: dict[etree._Element, int] = {}
-        has_p: set[etree._Element] = set()
-        for el in reversed(list(tree.iter())):
+        for el in tree.iter("p", "blockquote", "pre", "li"):
             tag = el.tag
-            if not isinstance(tag, str):
+            if tag == "p":
+                n = self.text_len(el)
+                if n >= 30:
+                    self._add(el, n, paragraph=True)
+            elif el.find(".//p") is not None:
                 continue
-            total = own = len(el.text.strip()) if el.text else 0
-            links = prose = paragraphs = 0
-            inner_p = False
+            elif tag == "li":
+                n = self.text_len(el) - self.link_len(el)
+                if n >= 30:
+                    self._add(el, n)
+            else:
+                n = self.text_len(el)
+                if n >= 30:
+                    self._add(el, n, paragraph=True)
+        for el in tree.iter(*_DIV_TAGS):
+            own = len(el.text.strip()) if el.text else 0
+            links = 0
             for child in el:
                 if child.tail:
-                    tail = len(child.tail.strip())
-                    total += tail
-                    own += tail
-                if isinstance(child.tag, str):
-                    size = self.text.get(child, 0)
-                    total += size
-                    if child.tag in _INLINE_TAGS:
-                        own += size
-                    links += self.links.get(child, 0)
-                    prose += self.prose.get(child, 0)
-                    paragraphs += self.paragraphs.get(child, 0)
-                    inner_p = inner_p or child in has_p or child.tag == "p"
-            if tag == "a":
-                links = total
-            if tag == "p" or (tag in ("blockquote", "pre") and not inner_p):
-                prose = total if total >= 30 else prose
-                paragraphs = prose
-            elif tag == "li" and not inner_p and total - links >= 30:
-                prose = total - links
-            elif tag in _DIV_TAGS and own - self._inline_links(el) >= 80:
-                # Text written straight into a div (sites that use divs as paragraphs).
-                prose += own
-            if inner_p:
-                has_p.add(el)
-            self.text[el] = total
-            if links:
-                self.links[el] = links
-            if prose:
-                self.prose[el] = prose
-            if paragraphs:
-                self.paragraphs[el] = paragraphs
+                    own += len(child.tail.strip())
+                if child.tag in _INLINE_TAGS:
+                    own += self.text_len(child)
+                    links += self.link_len(child)
+            if own - links >= 80:
+                self._add(el, own)
         self.total = self.prose.get(tree, 0)
         self.paragraph_total = self.paragraphs.get(tree, 0)
         self.main = self._main(tree)
         self.h1 = tree.find(".//h1")
 
-    def _inline_links(self, el: etree._Element) -> int:
-        return sum(
-            self.links.get(child, 0)
-            for child in el
-            if isinstance(child.tag, str) and child.tag in _INLINE_TAGS
-        )
+    def _add(self, el: etree._Element, n: int, paragraph: bool = False) -> None:
+        node: etree._Element | None = el
+        while node is not None:
+            self.prose[node] = self.prose.get(node, 0) + n
+            if paragraph:
+                self.paragraphs[node] = self.paragraphs.get(node, 0) + n
+            node = node.getparent()
+
+    def text_len(self, el: etree._Element) -> int:
+        size = self._text.get(el)
+        if size is None:
+            size = len(" ".join((el.text_content() or "").split())) if isinstance(el.tag, str) else 0
+            self._text[el] = size
+        return size
+
+    def link_len(self, el: etree._Element) -> int:
+        size = self._links.get(el)
+        if size is None:
+            size = self.text_len(el) if el.tag == "a" else sum(self.text_len(a) for a in el.iter("a"))
+            self._links[el] = size
+        return size
 
     def _main(self, tree: lxml_html.HtmlElement) -> etree._Element | None:
         """The deepest element holding more than ``share`` of the prose: the article body's container."""
@@ -270,16 +395,8 @@ def _remove(el: etree._Element) -> None:
 
 
 def _label(el: etree._Element) -> str:
-    parts = [
-        el.get("class"),
-        el.get("id"),
-        el.get("role"),
-        el.get("aria-label"),
-        el.get("data-component"),
-        el.get("data-module"),
-    ]
-    label = " ".join(p for p in parts if p)
-    return _CAMEL.sub(" ", label) if label and not label.islower() else label
+    parts = [el.get("class"), el.get("id"), el.get("role"), el.get("aria-label")]
+    return " ".join(p for p in parts if p)
 
 
 def prune_tree(
@@ -337,14 +454,36 @@ def _is_detached(el: etree._Element, root: etree._Element) -> bool:
 def _generic_candidates(tree: lxml_html.HtmlElement) -> Iterable[etree._Element]:
     for el in tree.iter(*_PRUNABLE_TAGS):
         label = _label(el)
-        if not label:
-            continue
-        if _CLUTTER_RE.search(label) and not _CONTENT_RE.search(label):
+        if label and is_clutter_label(label):
             yield el
 
 
 def _heading_text(el: etree._Element) -> str:
-    return _WS.sub(" ", el.text_content() or "").strip()
+    return " ".join((el.text_content() or "").split())
+
+
+#: Short text nodes of the body: where teaser headings and captions are looked for (selected in C).
+_SHORT_TEXTS = etree.XPath(
+    "//body//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) <= 300]"
+)
+
+
+def _heading_candidates(tree: lxml_html.HtmlElement, texts: list[Any]) -> Iterable[etree._Element]:
+    """Elements whose whole text is a teaser heading: ``h1``-``h6`` and any element whose text node matches."""
+    for heading in tree.iter(*_HEADING_TAGS):
+        text = _heading_text(heading)
+        if text and len(text) <= 60 and TEASER_HEADING_RE.match(text):
+            yield heading
+    for node in texts:
+        if not node.is_text or len(node) > 200:
+            continue
+        stripped = node.strip()
+        if len(stripped) > 60 or not TEASER_HEADING_RE.match(stripped):
+            continue
+        el = node.getparent()
+        if el is None or el.tag in _HEADING_TAGS or len(el) > 2:
+            continue
+        yield el
 
 
 def _teaser_blocks(
@@ -352,42 +491,46 @@ def _teaser_blocks(
 ) -> Iterable[tuple[etree._Element, bool]]:
     """Candidate blocks, each with a flag: True for a heading block made of cards (see ``protected_teaser``)."""
     sizes = guard
+    texts = _SHORT_TEXTS(tree)
     # 1. A teaser heading and the block it introduces.
-    for heading in tree.iter(*_HEADING_TAGS, "strong", "b", "span", "div", "p"):
-        size = sizes.text.get(heading, 0)
-        if not size or size > 60:
+    for heading in _heading_candidates(tree, texts):
+        if heading.tag not in _HEADING_TAGS and sizes.text_len(heading) > 60:
             continue
-        if heading.tag in ("div", "p", "span", "strong", "b") and len(heading) > 2:
-            continue
-        if heading.tag in ("span", "strong", "b"):
+        if heading.tag in ("span", "strong", "b", "em", "i", "a"):
             # An inline word is a heading only when it opens its block ("<p><b>Read more:</b> <a>..."), never
             # when it sits inside a sentence.
             parent = heading.getparent()
             if parent is None or (parent.text or "").strip() or heading.getprevious() is not None:
                 continue
-        text = _heading_text(heading)
-        if not TEASER_HEADING_RE.match(text):
-            continue
         block = _introduced_block(heading, sizes)
         if block is not None:
             yield block, _card_count(block, url, sizes) >= 2
     # 2. Lists of link cards, outside the article body (inside it, a list of linked items is more often the
     #    article itself, a digest; teaser lists inside the body are caught by their heading above).
+    inside = set(guard.main.iterdescendants()) if guard.main is not None else set()
     for container in tree.iter("ul", "ol", "div", "section"):
-        if not guard.inside_main(container) and _is_card_list(container, config, url, sizes):
+        if len(container) < config.min_cards or container in inside:
+            continue
+        if _is_card_list(container, config, url, sizes):
             yield container, False
     # 3. Lists whose every item is nothing but a headline link: "more on this" lists, wherever they are. A list
     #    of links with text of its own (a digest) is not one.
     for container in tree.iter("ul", "ol"):
-        if _is_link_list(container, sizes):
+        if len(container) >= 2 and _is_link_list(container, sizes):
             yield container, False
     # 4. Captions that repeat an image's alt text (the caption line trafilatura keeps between paragraphs).
     alts = {_WS.sub(" ", img.get("alt", "")).strip().lower() for img in tree.iter("img")}
     alts = {alt for alt in alts if len(alt) >= 15}
     if alts:
-        for el in tree.iter("span", "p", "div", "figcaption", "em", "small", "i"):
-            size = sizes.text.get(el, 0)
-            if 15 <= size <= 300 and _heading_text(el).lower() in alts:
+        for node in texts:
+            if not node.is_text or _WS.sub(" ", node).strip().lower() not in alts:
+                continue
+            el = node.getparent()
+            if (
+                el is not None
+                and len(el) == 0
+                and el.tag in ("span", "p", "div", "figcaption", "em", "small", "i")
+            ):
                 yield el, False
 
 
@@ -396,8 +539,8 @@ def _is_link_list(container: etree._Element, sizes: _Measure) -> bool:
     if len(items) < 2 or any(c.tag != "li" for c in items):
         return False
     for item in items:
-        text = sizes.text.get(item, 0)
-        if not text or sizes.links.get(item, 0) < 0.9 * text:
+        text = sizes.text_len(item)
+        if not text or sizes.link_len(item) < 0.9 * text:
             return False
         words = _heading_text(item).split()
         if len(words) < 3:
@@ -429,8 +572,8 @@ def _introduced_block(heading: etree._Element, sizes: _Measure) -> etree._Elemen
     while node is not None and isinstance(node.tag, str):
         if node.tag in _HEADING_TAGS:
             break
-        text_len = sizes.text.get(node, 0)
-        link_len = sizes.links.get(node, 0)
+        text_len = sizes.text_len(node)
+        link_len = sizes.link_len(node)
         if text_len and link_len < 0.5 * text_len:
             break
         siblings.append(node)
@@ -454,16 +597,15 @@ def _card_count(block: etree._Element, url: str | None, sizes: _Measure) -> int:
     children = [c for c in block if isinstance(c.tag, str)]
     if len(children) <= 2:
         children = [g for c in children for g in c if isinstance(g.tag, str)] or children
-    page = url.split("#")[0] if url else None
     count = 0
     for child in children:
         links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
         if not links:
             continue
-        best = max(links, key=lambda a: sizes.text.get(a, 0))
+        best = max(links, key=lambda a: sizes.text_len(a))
         if len(_heading_text(best).split()) < 3:
             continue
-        if page and urljoin(page, best.get("href", "")).split("#")[0] == page:
+        if _links_to_itself(best, url):
             continue
         if _looks_like_card(child, best, sizes):
             count += 1
@@ -479,6 +621,17 @@ _CARD_TIME_RE = re.compile(
 )
 
 
+def _links_to_itself(link: etree._Element, url: str | None) -> bool:
+    """A card links to another page; a link back to this page (a jump link, a share link) makes no card."""
+    href = (link.get("href") or "").split("#")[0].strip()
+    if not href or not url:
+        return not href
+    page = url.split("#")[0]
+    if href == page:
+        return True
+    return not href.startswith(("http:", "https:", "//")) and urljoin(page, href) == page
+
+
 def _looks_like_card(child: etree._Element, link: etree._Element, sizes: _Measure) -> bool:
     """A card leads with its headline link (or sets it as a heading), or carries a time stamp or a picture; a
     paragraph that merely contains a link does none of these."""
@@ -487,8 +640,8 @@ def _looks_like_card(child: etree._Element, link: etree._Element, sizes: _Measur
         if parent.tag in _HEADING_TAGS:
             return True
         parent = parent.getparent()
-    text = sizes.text.get(child, 0)
-    if text and sizes.links.get(child, 0) >= 0.35 * text:
+    text = sizes.text_len(child)
+    if text and sizes.link_len(child) >= 0.35 * text:
         return True
     if _heading_text(child).startswith(_heading_text(link)[:30]):
         return True
@@ -499,27 +652,29 @@ def _looks_like_card(child: etree._Element, link: etree._Element, sizes: _Measur
 
 
 def _is_card_list(container: etree._Element, config: PruneConfig, url: str | None, sizes: _Measure) -> bool:
-    if len(container) < config.min_cards or not sizes.links.get(container):
+    if container.find(".//a") is None:
         return False
     children = [c for c in container if isinstance(c.tag, str)]
     if len(children) < config.min_cards or len({c.tag for c in children}) != 1:
         return False
+    linked = sum(1 for c in children if c.tag == "a" or c.find(".//a") is not None)
+    if linked < config.min_cards or linked < 0.7 * len(children):
+        return False
     cards = 0
-    page = url.split("#")[0] if url else None
     for child in children:
-        if not sizes.links.get(child):
+        if not sizes.link_len(child):
             continue
         links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
         if not links:
             continue
-        best = max(links, key=lambda a: sizes.text.get(a, 0))
+        best = max(links, key=lambda a: sizes.text_len(a))
         headline_words = len(_heading_text(best).split())
         if headline_words < 3:
             continue
-        other_chars = sizes.text.get(child, 0) - sizes.links.get(child, 0)
+        other_chars = sizes.text_len(child) - sizes.link_len(child)
         if other_chars > 7 * config.max_card_words:
             continue
-        if page and urljoin(page, best.get("href", "")).split("#")[0] == page:
+        if _links_to_itself(best, url):
             continue
         if not _looks_like_card(child, best, sizes):
             continue
