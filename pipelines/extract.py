@@ -165,6 +165,8 @@ def _decode_bytes(data: bytes) -> str:
 def repair_mojibake(text: str) -> str:
     """Undo UTF-8 read as cp1252/latin-1 upstream (``CafÃ©`` -> ``Café``) when that is clearly what happened."""
     sample = text[:200_000]
+    if "Ã" not in sample and "Â" not in sample and "â€" not in sample:
+        return text  # the lead bytes of every UTF-8-read-as-cp1252 sequence we repair: none, nothing to do
     hits = len(_MOJIBAKE.findall(sample))
     if hits < 3:
         return text

@@ -19,6 +19,7 @@ A candidate later than the fetch time (plus the largest time-zone offset for dat
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -129,17 +130,57 @@ _TRACKING_PARAM = re.compile(
 
 #: Words that start a byline and are not part of a name, in the languages we meet most.
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:by|from|written\s+by|posted\s+by|reported\s+by|words\s+by|text|von|por|par|di|da|de|door|av|af|"
-    r"autor(?:a|in)?|author|reporter|редакция|автор|글|기자)\s*[:：]?\s+",
+    r"^\s*(?:(?:(?:written|posted|reported|words|analysis|opinion|commentary|review|story|interview|text|photos?)\s+)?by|"
+    r"from|text|autor(?:a|in)?|author|reporter|редакция|автор|글|기자)\s*[:：]?\s+",
     re.IGNORECASE,
 )
-_AUTHOR_SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bи\b|·|•)\s*", re.IGNORECASE
-)
+#: Prepositions that start bylines in other languages; lower-case only (or "Von"/"Por"/"Par"), as "Da Silva" and
+#: "De Souza" are names.
+_BYLINE_PREFIX_CASED = re.compile(r"^\s*(?:von|Von|por|Por|par|Par|di|da|de|door|av|af)\s+(?=\S)")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;|/&·•]|\s(?:and|und|y|et|e|и)\s)\s*")
 _AUTHOR_NOISE = re.compile(
     r"(?:@|https?://|www\.|\d|\b(?:staff|editor(?:s|ial)?|desk|team|newsroom|correspondent|contributor|"
     r"agency|updated|published|reporter|writer|admin|redaktion|redacción|redação|redazione)\b)",
     re.IGNORECASE,
+)
+#: News agencies and outlets that appear in author fields: not persons.
+_AGENCIES = frozenset(
+    [
+        "associatedpress",
+        "theassociatedpress",
+        "ap",
+        "reuters",
+        "thomsonreuters",
+        "afp",
+        "agencefrancepresse",
+        "dpa",
+        "efe",
+        "ansa",
+        "pti",
+        "ians",
+        "yonhap",
+        "xinhua",
+        "upi",
+        "bloomberg",
+        "cnn",
+        "bbc",
+        "bbcnews",
+        "pressassociation",
+        "pa",
+        "aap",
+        "kyodo",
+        "kyodonews",
+        "tass",
+        "rianovosti",
+        "anadolu",
+        "bernama",
+        "antara",
+        "lusa",
+        "apf",
+        "newsagencies",
+        "wire",
+        "wires",
+    ]
 )
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|«|/|:)\s+")
 _WS = re.compile(r"\s+")
@@ -166,7 +207,10 @@ class Metadata:
 
 
 def _text(value: Any) -> str:
-    return _WS.sub(" ", str(value or "")).strip()
+    text = str(value or "")
+    if "&" in text:
+        text = html.unescape(text)  # JSON-LD and meta values often carry HTML entities (&#8217;, &nbsp;)
+    return _WS.sub(" ", text).strip()
 
 
 def _meta_map(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
@@ -363,25 +407,37 @@ def _time_elements(tree: lxml_html.HtmlElement, modified: bool) -> Iterator[str]
 
 
 def clean_authors(raw: Iterable[str], site_name: str | None = None, domain: str | None = None) -> list[str]:
-    """Person names only: no "By", no dates, e-mails, roles or outlet names; de-duplicated, in order."""
+    """Person names only: no "By", no dates, e-mails, roles, credentials, agencies or outlet names; names in
+    capitals set in title case; de-duplicated, in order."""
     outlet_keys = {_key(site_name), _key(domain.split(".")[0] if domain else None)} - {""}
     result: list[str] = []
     seen: set[str] = set()
     for entry in raw:
-        entry = _text(entry)
+        entry = _text(html.unescape(str(entry or "")))
         if not entry or len(entry) > 200:
             continue
         for part in _AUTHOR_SPLIT.split(entry):
-            name = _BYLINE_PREFIX.sub("", _text(part)).strip(" .,:;-–—|()[]\"'")
-            name = _BYLINE_PREFIX.sub("", name).strip(" .,:;-–—|()[]\"'")
+            name = _text(part)
+            for _ in range(2):
+                name = _BYLINE_PREFIX.sub("", name)
+                name = _BYLINE_PREFIX_CASED.sub("", name).strip(" .,:;-–—|()[]\"'")
             if not name or _AUTHOR_NOISE.search(name):
                 continue
             words = name.split()
             if len(words) > 5 or len(name) > 60 or len(name) < 2:
                 continue
+            if len(words) == 1 and (name.islower() or (name.isupper() and len(name) <= 4)):
+                continue  # a user handle ("jdadmin") or a credential ("MS", "RDN")
             key = _key(name)
-            if not key or key in outlet_keys or any(k and (k in key or key in k) for k in outlet_keys):
+            if (
+                not key
+                or key in _AGENCIES
+                or key in outlet_keys
+                or any(k and (k in key or key in k) for k in outlet_keys)
+            ):
                 continue
+            if name.isupper():
+                name = name.title()
             if key in seen:
                 continue
             seen.add(key)
@@ -488,10 +544,20 @@ def _language(tree: lxml_html.HtmlElement, metas: dict[str, list[str]]) -> str |
     return None
 
 
-def _h1(tree: lxml_html.HtmlElement) -> str | None:
+def _site_name(value: str) -> str | None:
+    """The outlet's name as pages give it, minus the odd forms: a URL becomes its host, a handle loses its "@"."""
+    name = _text(value)
+    if re.match(r"^https?://", name):
+        host = urlsplit(name).hostname or ""
+        name = host[4:] if host.startswith("www.") else host
+    return name.lstrip("@").strip() or None
+
+
+def _h1(tree: lxml_html.HtmlElement, outlet: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The first ``h1`` that is not the outlet's name (templates often set the logo as an ``h1``)."""
     for el in tree.iter("h1"):
         text = _text(el.text_content())
-        if 3 <= len(text) <= 300:
+        if 3 <= len(text) <= 300 and _key(text) not in outlet:
             return text
     return None
 
@@ -531,23 +597,20 @@ def extract_metadata(
         publisher[0] if publisher else None,
         _first(metas, "application-name"),
     ]
-    meta.site_name = next((_text(s) for s in site_names if s and _text(s)), None)
+    meta.site_name = next((_site_name(s) for s in site_names if s and _site_name(s)), None)
 
     domain = domain_of(url)
     meta.canonical_url = _canonical(tree, metas, url)
     meta.declared_language = _language(tree, metas)
 
-    # Title.
-    raw_title = None
-    for obj in articles:
-        if isinstance(obj.get("headline"), str) and obj["headline"].strip():
-            raw_title = obj["headline"]
-            break
-    raw_title = raw_title or _first(metas, "og:title", "twitter:title")
-    if not raw_title:
-        title_el = tree.find(".//title")
-        raw_title = title_el.text_content() if title_el is not None else None
-    meta.title = clean_title(raw_title, meta.site_name, domain, _h1(tree))
+    # Title: the first candidate that is not just the outlet's name (some blogs put it in the headline field).
+    outlet = {_key(meta.site_name), _key(domain), _key(domain.split(".")[0])} - {""}
+    candidates = [obj.get("headline") for obj in articles if isinstance(obj.get("headline"), str)]
+    candidates += [_first(metas, "og:title"), _first(metas, "twitter:title")]
+    title_el = tree.find(".//title")
+    candidates.append(title_el.text_content() if title_el is not None else None)
+    raw_title = next((c for c in candidates if c and _text(c) and _key(_text(c)) not in outlet), None)
+    meta.title = clean_title(raw_title, meta.site_name, domain, _h1(tree, outlet))
 
     # Authors.
     raw_authors: list[str] = []

@@ -87,6 +87,14 @@ def test_future_hint_is_refused() -> None:
         (["Por María López"], ["María López"]),
         (["Jane Doe", "jane doe"], ["Jane Doe"]),
         (["Updated 5 hours ago"], []),
+        (["Analysis by Jane Doe"], ["Jane Doe"]),
+        (["JANE DOE", "The Associated Press"], ["Jane Doe"]),
+        (["Jane Doe, MS, RDN"], ["Jane Doe"]),
+        (["Bruce Y. Lee"], ["Bruce Y. Lee"]),
+        (["Lucas Da Silva y Ana De Souza"], ["Lucas Da Silva", "Ana De Souza"]),
+        (["jdadmin"], []),
+        (["Jane Doe, Reuters", "AFP"], ["Jane Doe"]),
+        (["Jos&eacute; Mart&iacute;nez"], ["José Martínez"]),
     ],
 )
 def test_clean_authors(raw: list[str], expected: list[str]) -> None:
@@ -136,6 +144,18 @@ def test_helpers() -> None:
     assert parse_date("not a date") is None
     assert parse_date("Tue, 19 Nov 2019 08:57:40 EST") is not None
     assert parse_date("2019-11-19T08:57:40.123456789+0100") is not None
+
+
+def test_entities_site_name_forms_and_logo_h1() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"BlogPosting","headline":"River Post",'
+        '"publisher":{"name":"https://www.riverpost.test"}}</script>'
+        '<meta property="og:title" content="Dam repairs &#8220;finished&#8221; early &#8211; RiverPost">'
+    )
+    body = "<h1>RiverPost</h1><h1>Dam repairs “finished” early</h1><p>text</p>"
+    meta = extract_metadata(tree(head, body), "https://riverpost.test/a", use_htmldate=False)
+    assert meta.site_name == "riverpost.test"
+    assert meta.title == "Dam repairs “finished” early"
 
 
 def test_broken_jsonld_does_not_break_metadata() -> None:
