@@ -507,6 +507,16 @@ def domain_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def _is_hub_of(canonical: Any, fetched: Any) -> bool:
+    """True when the canonical is a "folder" above the fetched page on the same host (``/news/`` for
+    ``/news/2024/05/story``): a section page, not this article."""
+    if (canonical.hostname or "").lower() != (fetched.hostname or "").lower() or canonical.query:
+        return False
+    hub = canonical.path.rstrip("/") + "/"
+    page = fetched.path.rstrip("/") + "/"
+    return page != hub and page.startswith(hub)
+
+
 def _canonical(tree: lxml_html.HtmlElement, metas: dict[str, list[str]], url: str) -> str:
     """The page's canonical URL when it names an article URL; the fetched URL otherwise."""
     candidates: list[str] = []
@@ -526,6 +536,8 @@ def _canonical(tree: lxml_html.HtmlElement, metas: dict[str, list[str]], url: st
             continue
         if parts.path.strip("/") == "" and not parts.query:
             continue  # a canonical pointing at the home page is a template mistake
+        if _is_hub_of(parts, urlsplit(url)):
+            continue  # so is one pointing at the section the article sits in
         return normalize_url(absolute)
     return normalize_url(url)
 

@@ -17,6 +17,7 @@ its ancestors are never removed:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -421,12 +422,10 @@ def prune_tree(
         return True
 
     for selector in selectors:
-        try:
-            matches = tree.cssselect(selector)
-        except Exception:  # a bad selector in a profile must not stop the crawl
-            logger.warning("invalid prune selector %r", selector)
+        compiled = compile_selector(selector)
+        if compiled is None:
             continue
-        for el in matches:
+        for el in compiled(tree):
             drop(el, "selector")
 
     if config.generic:
@@ -439,6 +438,18 @@ def prune_tree(
             if el.getparent() is not None and _is_detached(el, tree) is False:
                 drop(el, "teaser", cards)
     return counts
+
+
+@functools.lru_cache(maxsize=512)
+def compile_selector(selector: str) -> etree.XPath | None:
+    """A profile's CSS selector as compiled XPath, once per process; a bad one is reported once and skipped."""
+    try:
+        from lxml.cssselect import CSSSelector
+
+        return CSSSelector(selector, translator="html")
+    except Exception:  # a bad selector in a profile must not stop the crawl
+        logger.warning("invalid prune selector %r: skipped", selector)
+        return None
 
 
 def _is_detached(el: etree._Element, root: etree._Element) -> bool:

@@ -156,3 +156,42 @@ def test_canonical_pointing_at_site_root_is_ignored() -> None:
     )
     result = extract_article(page, "https://harbour-gazette.test/news/ferry?utm_medium=y&id=3")
     assert result.canonical_url == "https://harbour-gazette.test/news/ferry?id=3"
+
+
+def test_from_crawler_reads_typed_settings() -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.clean import CleanPipeline
+
+    crawler = get_crawler(
+        settings_dict={
+            "NEWSCORPUS_SINCE": "2024-06-01",
+            "NEWSCORPUS_EXTRACT_MAX_BYTES": "1000",
+            "NEWSCORPUS_EXTRACT_FAVOR_PRECISION": "false",
+            "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES": "3",
+        }
+    )
+    extract = ExtractPipeline.from_crawler(crawler)
+    assert extract.config.max_bytes == 1000 and extract.config.favor_precision is False
+    assert str(extract.since) == "2024-06-01"
+    clean = CleanPipeline.from_crawler(crawler)
+    assert clean.boilerplate is not None and clean.boilerplate.config.min_pages == 3
+    off = get_crawler(settings_dict={"NEWSCORPUS_EXTRACT_ENABLED": False, "NEWSCORPUS_CLEAN_ENABLED": False})
+    with pytest.raises(NotConfigured):
+        ExtractPipeline.from_crawler(off)
+    with pytest.raises(NotConfigured):
+        CleanPipeline.from_crawler(off)
+    with pytest.raises(ValueError, match="NEWSCORPUS_SINCE"):
+        ExtractPipeline.from_crawler(get_crawler(settings_dict={"NEWSCORPUS_SINCE": "last tuesday-ish"}))
+
+
+def test_undated_article_is_kept_with_since() -> None:
+    page = article_page().replace(
+        '<meta property="article:published_time" content="2024-03-04T09:30:00+01:00">', ""
+    )
+    item = {"url": "https://harbour-gazette.test/a", "_html": page, "fetched_at": "2024-07-01T00:00:00Z"}
+    from datetime import date
+
+    out = ExtractPipeline(config=ExtractConfig(use_htmldate=False), since=date(2024, 6, 1)).process_item(item)
+    assert out["date_published"] is None and out["text"]

@@ -162,3 +162,17 @@ def test_broken_jsonld_does_not_break_metadata() -> None:
     head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x",,}</script><title>Plain title here</title>'
     meta = extract_metadata(tree(head), "https://riverpost.test/a", use_htmldate=False)
     assert meta.title == "Plain title here"
+
+
+def test_canonical_pointing_at_the_section_is_ignored() -> None:
+    head = '<link rel="canonical" href="https://riverpost.test/news/">'
+    meta = extract_metadata(
+        tree(head), "https://riverpost.test/news/2024/04/29/dam-repairs", use_htmldate=False
+    )
+    assert meta.canonical_url == "https://riverpost.test/news/2024/04/29/dam-repairs"
+    other = extract_metadata(
+        tree('<link rel="canonical" href="https://origin.test/news/dam-repairs">'),
+        "https://riverpost.test/syndicated/dam-repairs",
+        use_htmldate=False,
+    )
+    assert other.canonical_url == "https://origin.test/news/dam-repairs"
