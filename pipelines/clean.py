@@ -5,16 +5,19 @@ Why lines: extracted text has one paragraph a line, and furniture ("Leave a Comm
 only ever matched against a *whole* line, so a paragraph that mentions "read more" or "comments" in a sentence
 is never touched.
 
-Three rules, applied in order:
+The rules, applied in order:
 
-1. ``furniture``: a short line that is entirely a known furniture phrase (several languages) is removed,
-   wherever it is;
-2. ``tail``: from a section heading that ends articles ("Related Articles", "Comments", "Leave a Reply",
+1. ``tail``: from a section heading that ends articles ("Related Articles", "Comments", "Leave a Reply",
    "Hashtags", "You may also like" ...), everything to the end is removed when it stands in the last part of
    the text, or when what follows it looks like teasers (time stamps such as "8 minutes ago", repeated short
    source lines, or more furniture);
-3. ``edges``: short lines at the start and end of the text that are credits or furniture (copyright lines,
-   "Photo: ...", "Advertisement") are trimmed until a prose line is met.
+2. ``furniture``, anywhere, whole short lines only: known furniture phrases in several languages ("Leave a
+   Comment", "Scroll to Top", "Leia também"), link-outs to other stories ("Read more: <headline>"), short
+   lines with a copyright sign (photo credits) and label lines ("Filed under: ...", "5 min read");
+3. ``edges``: at the start and the end, credits, furniture and date lines ("November 20, 2019 - 11:28") are
+   trimmed until a prose line is met; among the last ``signoff_window`` lines, a sign-off (newsletter or app
+   offer, follow/share prompt, contact line, agency credit such as "Reporting by ...", rights notice) is cut
+   with everything after it, when all of that is short.
 
 ``clean_text`` works on any extracted text, so the dedupe stage can call it on raw texts too.
 ``CleanPipeline`` is the Scrapy adapter; it also applies site-level line learning (``pipelines.boilerplate``).
