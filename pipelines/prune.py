@@ -359,6 +359,14 @@ class _Measure:
             return True
         return self.total > 0 and self.prose.get(el, 0) > self.share * self.total
 
+    def holds_prose(self, el: etree._Element) -> bool:
+        """A class name is weak evidence: a container holding a quarter of the page's paragraphs, with few
+        links, is article text whatever it is called (``read-more`` wrappers around the article's second half)."""
+        paragraphs = self.paragraphs.get(el, 0)
+        if not self.paragraph_total or paragraphs <= 0.25 * self.paragraph_total:
+            return False
+        return self.link_len(el) < 0.2 * max(self.text_len(el), 1)
+
     def protected_teaser(self, el: etree._Element) -> bool:
         """The guard for a block that a teaser heading opens and that holds cards: teaser snippets can outweigh a
         short article, so only the article's own marks protect it: its ``<h1>`` or most of its ``<p>`` text."""
@@ -413,6 +421,8 @@ def prune_tree(
 
     def drop(el: etree._Element, kind: str, cards: bool = False) -> bool:
         if el.getparent() is None or (guard.protected_teaser(el) if cards else guard.protected(el)):
+            return False
+        if kind == "generic" and guard.holds_prose(el):
             return False
         guard.forget(el)
         if logger.isEnabledFor(logging.DEBUG):

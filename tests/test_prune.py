@@ -172,3 +172,11 @@ def test_long_teasers_under_a_heading_go_even_when_they_outweigh_a_short_article
     assert counts["teaser"] >= 1
     assert "A long teaser snippet" not in tree.text_content()
     assert PROSE[1] in tree.text_content()
+
+
+def test_read_more_wrapper_around_the_second_half_of_the_article_stays() -> None:
+    first = "".join(f"<p>{p}</p>" for p in PROSE)
+    second = "".join(f"<p>{p.replace('utility', 'company')}</p>" for p in PROSE)
+    tree = page(f"<article>{first}<div class='read-more-content'>{second}</div></article>")
+    prune_tree(tree)
+    assert "The water company said on Wednesday" in tree.text_content()
