@@ -15,7 +15,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.recovery import recover_unfinished_runs
+from crawler.recovery import recover_unfinished_runs, repair_run
 from crawler.state import CrawlState
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class CrawlStateExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlStateExtension:
+        from pipelines.dedupe import DedupeConfig
         from pipelines.write import writer_config
 
         folder = state_dir(crawler.settings)
@@ -49,7 +50,12 @@ class CrawlStateExtension:
             if crawler.settings.getbool("NEWSCORPUS_RESUME")
             else None
         )
-        recovered = recover_unfinished_runs(state, exclude=resuming, config=writer_config(crawler.settings))
+        config = writer_config(crawler.settings)
+        params = DedupeConfig.from_settings(crawler.settings).fingerprint_config().params()
+        recovered = recover_unfinished_runs(state, exclude=resuming, config=config, dedupe_params=params)
+        if resuming:
+            run_dir = Path(crawler.settings.get("NEWSCORPUS_OUT", "output")) / "runs" / resuming
+            repair_run(state, resuming, run_dir, config.shard_prefix, params)
         if recovered:
             crawler.stats.set_value("newscorpus/state/recovered_runs", len(recovered))
         extension = cls(state)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from crawler.incremental import text_fingerprint
 from crawler.state import DUPLICATE, REJECTED, WRITTEN, CrawlState
 from pipelines.shards import iter_records, shard_index
-from pipelines.write import CorpusWriter, WriterConfig
+from pipelines.write import CorpusWriter, WriterConfig, repair_run_files
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +72,59 @@ def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: s
     return count
 
 
+def reconcile_dedupe_index(
+    state: CrawlState, run_id: str, run_dir: Path, params: Mapping[str, Any], prefix: str = "articles"
+) -> int:
+    """Forget the near-duplicate index entries of a killed run's articles that never reached its files.
+
+    The dedupe stage indexes an article before the write stage writes it; if the process died in between,
+    the index remembers an article no output holds, and the page, fetched again, would be taken for a copy
+    of itself. ``params``: the fingerprint parameters the index was built with. Returns the number of
+    entries forgotten."""
+    from pipelines.dedupe import INDEX_FILE, open_index
+
+    if not (state.folder / INDEX_FILE).exists():
+        return 0
+    on_disk = {r.get("id") for r in _run_articles(run_dir, prefix)}
+    on_disk |= {r.get("id") for r in _read(run_dir / "duplicates.jsonl")}
+    index = open_index(state.folder)
+    index.open(params)
+    try:
+        lost = [i for i in index.ids_of_run(run_id) if i not in on_disk]
+        if lost:
+            index.forget(lost)
+            logger.warning("run %s: forgot %d index entries of articles it never wrote", run_id, len(lost))
+    finally:
+        index.close()
+    return len(lost)
+
+
+def repair_run(
+    state: CrawlState,
+    run_id: str,
+    run_dir: Path,
+    prefix: str = "articles",
+    dedupe_params: Mapping[str, Any] | None = None,
+) -> None:
+    """Files first (complete lines kept), then the dedupe index and the page state derived from them."""
+    repair_run_files(run_dir, prefix)
+    if dedupe_params is not None:
+        reconcile_dedupe_index(state, run_id, run_dir, dedupe_params, prefix)
+    sync_state_from_run(state, run_dir, run_id, prefix)
+
+
 def recover_run(
-    state: CrawlState, run_id: str, run_dir: Path, config: WriterConfig | None = None
+    state: CrawlState,
+    run_id: str,
+    run_dir: Path,
+    config: WriterConfig | None = None,
+    dedupe_params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Finish an interrupted run folder and align the state with it; returns its manifest."""
     writer = CorpusWriter(run_dir, config)
+    repair_run(state, run_id, run_dir, writer.config.shard_prefix, dedupe_params)
     writer.open(resume=True)
     manifest = writer.close({"status": "interrupted", "source": "live", "recovered": True})
-    sync_state_from_run(state, run_dir, run_id, writer.config.shard_prefix)
     state.finish_run(run_id, "interrupted", manifest["counts"])
     logger.warning(
         "recovered interrupted run %s: %d articles kept in %d shards",
@@ -91,7 +136,10 @@ def recover_run(
 
 
 def recover_unfinished_runs(
-    state: CrawlState, exclude: str | None = None, config: WriterConfig | None = None
+    state: CrawlState,
+    exclude: str | None = None,
+    config: WriterConfig | None = None,
+    dedupe_params: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Recover every run the ledger says is still running (its process died: we hold the lock)."""
     recovered = []
@@ -103,7 +151,7 @@ def recover_unfinished_runs(
             state.finish_run(run["run_id"], "lost", {})
             logger.warning("run %s: its folder %s is gone", run["run_id"], run_dir)
             continue
-        recover_run(state, run["run_id"], run_dir, config)
+        recover_run(state, run["run_id"], run_dir, config, dedupe_params)
         recovered.append(run["run_id"])
     return recovered
 

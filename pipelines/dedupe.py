@@ -465,9 +465,15 @@ class DedupePipeline:
         settings = crawler.settings
         if not settings.getbool(SETTINGS_PREFIX + "ENABLED", True):
             raise NotConfigured("dedupe switched off (NEWSCORPUS_DEDUP_ENABLED=False)")
+        from crawler.extensions import crawl_state_extension
+
+        # The index lives in the crawl state folder, so copies are caught across runs; no state, no persistence.
+        state_ext = crawl_state_extension(crawler)
         pipeline = cls(
             DedupeConfig.from_settings(settings),
-            settings.get("NEWSCORPUS_STATE_DIR") or None,
+            state_ext.state.folder
+            if state_ext is not None
+            else (settings.get("NEWSCORPUS_STATE_DIR") or None),
             settings.get("NEWSCORPUS_RUN_ID") or None,
         )
         pipeline.stats = crawler.stats
@@ -481,6 +487,10 @@ class DedupePipeline:
         if self.dedup is None:
             self.open_spider(spider)
         assert self.dedup is not None
+        if item.get("_update_of"):
+            # A re-fetch of an article already kept (a correction): not a copy of it.
+            self._inc("updates_passed")
+            return item
         decision = self.dedup.check(item)
         self._inc("checked")
         if not decision.keep:

@@ -84,6 +84,12 @@ class DedupeIndex(Protocol):
     def apply(self, update: IndexUpdate) -> None:
         """Add and remove entries and set exact keys, atomically."""
 
+    def ids_of_run(self, run_id: str) -> list[str]:
+        """Ids of the entries a run added (for recovery after a crash)."""
+
+    def forget(self, ids: Sequence[str]) -> None:
+        """Remove these entries with their band and exact keys: articles a killed run never wrote."""
+
     def close(self) -> None:
         """Flush and release."""
 
@@ -131,6 +137,19 @@ class MemoryDedupeIndex:
                 self.bands.setdefault(key, set()).add(entry.id)
         self.exact.update(update.exact)
 
+    def ids_of_run(self, run_id: str) -> list[str]:
+        return [i for i, entry in self.entries.items() if entry.run_id == run_id]
+
+    def forget(self, ids: Sequence[str]) -> None:
+        gone = set(ids)
+        for entry_id in gone:
+            self.entries.pop(entry_id, None)
+        for key in list(self.bands):
+            self.bands[key] -= gone
+            if not self.bands[key]:
+                del self.bands[key]
+        self.exact = {k: v for k, v in self.exact.items() if v not in gone}
+
     def close(self) -> None:
         pass
 
@@ -144,6 +163,7 @@ CREATE TABLE IF NOT EXISTS entries (
     numbers TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_run ON entries (run_id);
 CREATE TABLE IF NOT EXISTS exact (key TEXT PRIMARY KEY, id TEXT NOT NULL) WITHOUT ROWID;
 """
 
@@ -225,6 +245,23 @@ class SQLiteDedupeIndex:
                     "INSERT OR IGNORE INTO bands (key, id) VALUES (?, ?)", [(k, entry.id) for k in keys]
                 )
             db.executemany("INSERT OR REPLACE INTO exact (key, id) VALUES (?, ?)", list(update.exact.items()))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def ids_of_run(self, run_id: str) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM entries WHERE run_id = ?", (run_id,))]
+
+    def forget(self, ids: Sequence[str]) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for chunk in _chunks(list(ids), 500):
+                marks = ",".join("?" * len(chunk))
+                db.execute(f"DELETE FROM entries WHERE id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM bands WHERE id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM exact WHERE id IN ({marks})", chunk)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -120,13 +120,7 @@ class CorpusWriter:
     def _recover_files(self) -> list[ShardInfo]:
         """Bring an interrupted run folder to a consistent state and load its counts."""
         prefix = self.config.shard_prefix
-        for part in sorted(self.run_dir.glob(f"{prefix}-*{PART_SUFFIX}")):
-            salvage_part(part)
-        for leftover in self.run_dir.glob("*.tmp"):
-            leftover.unlink()
-        for name in ("duplicates.jsonl", "rejected.jsonl"):
-            if removed := truncate_torn_line(self.run_dir / name):
-                logger.warning("cut a torn last line (%d bytes) off %s", removed, self.run_dir / name)
+        repair_run_files(self.run_dir, prefix)
         shards = []
         written_ids: set[str] = set()
         for path in sorted(self.run_dir.iterdir()):
@@ -254,6 +248,18 @@ class CorpusWriter:
         fh.flush()
 
 
+def repair_run_files(run_dir: Path, prefix: str = "articles") -> None:
+    """Make a run folder a killed process left readable: finish its open shard with the complete lines,
+    cut torn last lines off the append-only files, drop temporary files. Idempotent."""
+    for part in sorted(run_dir.glob(f"{prefix}-*{PART_SUFFIX}")):
+        salvage_part(part)
+    for leftover in run_dir.glob("*.tmp"):
+        leftover.unlink()
+    for name in ("duplicates.jsonl", "rejected.jsonl", "updates.jsonl"):
+        if removed := truncate_torn_line(run_dir / name):
+            logger.warning("cut a torn last line (%d bytes) off %s", removed, run_dir / name)
+
+
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Lines of an append-only JSONL file; a line that does not parse is logged and skipped."""
     if not path.exists():
@@ -343,13 +349,8 @@ class WritePipeline:
     def open_spider(self, spider: Any = None) -> None:
         self.writer.open(resume=self.resume)
         if self.state is not None:
-            from crawler.recovery import sync_state_from_run
-
+            # On resume the state extension already repaired the folder and re-derived the state from it.
             self.state.begin_run(self.run_id, str(self.writer.run_dir), resumed=self.resume)
-            if self.resume:
-                sync_state_from_run(
-                    self.state, self.writer.run_dir, self.run_id, self.writer.config.shard_prefix
-                )
         self._updates = open(self.writer.run_dir / "updates.jsonl", "a", encoding="utf-8")  # noqa: SIM115
         logger.info("writing run %s to %s", self.run_id, self.writer.run_dir)
 

@@ -1,0 +1,128 @@
+"""CPU-heavy stage work in worker processes, so Scrapy's reactor thread keeps downloading.
+
+Scrapy runs item pipelines on its single reactor thread: a stage that parses HTML inline caps the crawl at one
+core and stalls downloads while it works. Stages hand their pure functions to this pool instead and await the
+result. pebble runs them: it replaces a worker that crashes or that we kill because its task ran past the
+timeout, which ``concurrent.futures.ProcessPoolExecutor`` cannot do (one crash breaks the whole executor, and
+a hung task cannot be stopped). A page whose task fails is tried once more, then rejected with a reason.
+
+``workers=0`` runs the functions inline, in the calling thread: the same code path for tests and one-core use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Modules the workers import once, in the fork server, before any task: every worker starts warm.
+PRELOAD = (
+    "trafilatura",
+    "pipelines.extract",
+    "pipelines.clean",
+    "pipelines.language",
+    "pipelines.quality",
+    "pipelines.fingerprint",
+)
+
+
+class WorkerFailed(RuntimeError):
+    """A task failed twice: its worker crashed or it ran past the timeout. ``reason`` says which."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the crawl: a terminal sends SIGINT to the whole process group, and the crawl
+    stops gracefully, waiting for the pages in the workers rather than losing them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class WorkerPool:
+    """A pool of worker processes running picklable, top-level functions."""
+
+    def __init__(self, workers: int, task_timeout: float = 120.0, max_tasks_per_worker: int = 2000) -> None:
+        """``max_tasks_per_worker`` recycles workers now and then, so that memory a parser leaks or keeps in
+        caches cannot grow without bound over a long crawl."""
+        self.workers = workers
+        self.task_timeout = task_timeout
+        self.max_tasks_per_worker = max_tasks_per_worker
+        self._pool: Any = None
+        self.failures = {"timeout": 0, "crashed": 0}
+
+    @property
+    def inline(self) -> bool:
+        return self.workers <= 0
+
+    def start(self) -> None:
+        if self.inline or self._pool is not None:
+            return
+        from pebble import ProcessPool
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            max_tasks=self.max_tasks_per_worker,
+            initializer=_ignore_interrupts,
+            context=context,
+        )
+        logger.info("started %d worker processes", self.workers)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` in a worker; one retry when the worker crashed or the task timed out."""
+        if self.inline:
+            return function(*args)
+        if self._pool is None:
+            self.start()
+        from pebble import ProcessExpired
+
+        last: tuple[str, str] = ("crashed", "")
+        for attempt in (1, 2):
+            future = self._pool.schedule(function, args=args, timeout=self.task_timeout)
+            try:
+                return await asyncio.wrap_future(future)
+            except FutureTimeout:
+                self.failures["timeout"] += 1
+                last = ("timeout", f"ran past {self.task_timeout:g}s")
+            except ProcessExpired as exc:
+                self.failures["crashed"] += 1
+                last = ("crashed", f"worker exit code {exc.exitcode}")
+            logger.warning(
+                "%s: worker %s (attempt %d of 2)", getattr(function, "__name__", function), last[1], attempt
+            )
+        raise WorkerFailed(*last)
+
+    def close(self) -> None:
+        """Let running tasks finish, then stop the workers."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join(timeout=self.task_timeout)
+            self._pool = None
+
+    def kill(self) -> None:
+        """Stop the workers now (tasks in them are lost)."""
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join(timeout=10)
+            self._pool = None
