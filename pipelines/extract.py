@@ -481,6 +481,9 @@ class ExtractPipeline:
                 teasers=settings.getbool("NEWSCORPUS_EXTRACT_PRUNE_TEASERS", defaults.prune.teasers),
             ),
         )
+        if settings.get("LOG_LEVEL") != "DEBUG":
+            # trafilatura warns on every page without text; our drop reasons record it once per page already.
+            logging.getLogger("trafilatura").setLevel(logging.ERROR)
         return cls(config, parse_since(settings.get("NEWSCORPUS_SINCE")), crawler.stats)
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:

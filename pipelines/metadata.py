@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
@@ -236,6 +237,14 @@ def _first(metas: dict[str, list[str]], *keys: str) -> str | None:
         if values:
             return values[0]
     return None
+
+
+#: Elements that hold a byline when no metadata names the authors.
+_BYLINE_ELEMENTS = etree.XPath(
+    '//*[@rel="author" or @itemprop="author"]'
+    ' | //body//*[contains(concat(" ", normalize-space(@class), " "), " byline ")'
+    ' or contains(@class, "author-name") or contains(@class, "byline__name") or contains(@class, "article-byline")]'
+)
 
 
 def _jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
@@ -632,10 +641,10 @@ def extract_metadata(
         for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"):
             raw_authors.extend(v for v in metas.get(key, []) if not v.startswith("http"))
     if not raw_authors:
-        for el in tree.xpath('//*[@rel="author" or @itemprop="author" or contains(@class, "author-name")]')[
-            :5
-        ]:
-            raw_authors.append(el.text_content())
+        for el in _BYLINE_ELEMENTS(tree)[:5]:
+            text = _text(el.text_content())
+            if len(text) <= 150:
+                raw_authors.append(text)
     meta.authors = clean_authors(raw_authors, meta.site_name, domain)
 
     # Tags.

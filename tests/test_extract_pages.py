@@ -160,6 +160,7 @@ def test_inline_page_metadata_and_hint() -> None:
         fetched_at="2025-05-13T00:00:00Z",
     )
     assert item["title"] == "Rail operator apologises for weekend delays"
+    assert item["authors"] == ["Ines Calloway", "Ruth Brandt"]
     assert item["date_published"] == "2025-05-12T07:00:00+00:00"
     assert item["date_source"] == "sitemap"
     assert item["text"].splitlines()[0].startswith("The regional rail operator apologised")

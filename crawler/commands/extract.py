@@ -122,7 +122,15 @@ def _read_batch(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | 
             handle.close()
 
 
+def quiet_extractor_logs(verbose: int = 0) -> None:
+    """trafilatura and htmldate warn on every page without text; the record's ``error`` already says it."""
+    if verbose < 2:
+        for name in ("trafilatura", "htmldate", "justext", "readability"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def run(args: argparse.Namespace) -> int:
+    quiet_extractor_logs(getattr(args, "verbose", 0) or 0)
     fetched_at = args.fetched_at or _now()
     stages = Stages(args.prune, site_learning=not args.no_site_learning)
     if args.batch is not None:
@@ -169,7 +177,8 @@ def _run_batch(path: Path, stages: Stages, fetched_at: str) -> int:
             else:
                 extra = {k: v for k, v in data.items() if k in ("_date_hint", "_date_hint_source")}
                 record = stages.record(url, html, data.get("fetched_at") or fetched_at, extra)
-                record["id"] = data.get("id")
+                record.pop("id", None)
+                record = {"id": data.get("id"), **record}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()
     return 0
