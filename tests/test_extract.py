@@ -195,3 +195,47 @@ def test_undated_article_is_kept_with_since() -> None:
 
     out = ExtractPipeline(config=ExtractConfig(use_htmldate=False), since=date(2024, 6, 1)).process_item(item)
     assert out["date_published"] is None and out["text"]
+
+
+def _fake_modes(monkeypatch: pytest.MonkeyPatch, outputs: dict[str, str]) -> list[str]:
+    """Make trafilatura's modes return fixed texts, to test the fallback rule on its own."""
+    import pipelines.extract as extract_module
+
+    calls: list[str] = []
+
+    def fake(tree: object, url: str, **modes: object) -> str:
+        name = (
+            "recall"
+            if modes.get("favor_recall")
+            else "precision"
+            if modes.get("favor_precision")
+            else "balanced"
+        )
+        name += "-fast" if modes.get("fast") else ""
+        calls.append(name)
+        return outputs.get(name, outputs.get(name.removesuffix("-fast"), ""))
+
+    monkeypatch.setattr(extract_module, "_trafilatura_text", fake)
+    monkeypatch.setattr(extract_module, "_baseline_text", lambda tree: outputs.get("baseline", ""))
+    return calls
+
+
+def test_fallback_adds_the_cut_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = "\n".join(PARAGRAPHS[:1])
+    calls = _fake_modes(monkeypatch, {"precision": first, "balanced": first, "recall": "\n".join(PARAGRAPHS)})
+    result = extract_article(article_page(), "https://harbour-gazette.test/a")
+    assert all(p in result.text for p in PARAGRAPHS)
+    assert calls == ["precision-fast", "precision", "balanced", "recall"]
+
+
+def test_fallback_never_swaps_the_article_for_other_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    other = "A completely different and much longer text about something else entirely. " * 20
+    _fake_modes(monkeypatch, {"precision": PARAGRAPHS[0], "recall": other, "baseline": other})
+    result = extract_article(article_page(), "https://harbour-gazette.test/a")
+    assert result.text == PARAGRAPHS[0]
+
+
+def test_no_fallback_when_the_text_is_long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _fake_modes(monkeypatch, {"precision": "\n".join(PARAGRAPHS), "recall": "x " * 5000})
+    extract_article(article_page(), "https://harbour-gazette.test/a")
+    assert calls == ["precision-fast"]
