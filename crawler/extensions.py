@@ -17,6 +17,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.recovery import recover_unfinished_runs, repair_run
 from crawler.state import CrawlState
+from pipelines.worker_pool import WorkerPool, default_workers
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +75,40 @@ def crawl_state_extension(crawler: Any) -> CrawlStateExtension | None:
         if isinstance(extension, CrawlStateExtension):
             return extension
     return None
+
+
+class WorkerPoolExtension:
+    """The crawl's worker processes for the CPU-heavy stages (``NEWSCORPUS_WORKERS``, default: one a core;
+    0 runs the stages inline on the reactor thread). Stages find it with :func:`worker_pool`."""
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WorkerPoolExtension:
+        workers = crawler.settings.get("NEWSCORPUS_WORKERS")
+        count = default_workers() if workers in (None, "") else int(workers)
+        pool = WorkerPool(count, task_timeout=crawler.settings.getfloat("NEWSCORPUS_WORKER_TIMEOUT", 120.0))
+        extension = cls(pool)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_started(self) -> None:
+        self.pool.start()
+
+    def engine_stopped(self) -> None:
+        # The pipelines awaited every page before the spider closed: nothing is running in the workers.
+        self.pool.close()
+        failures = self.pool.failures
+        if any(failures.values()):
+            logger.warning("worker failures during the crawl: %s", failures)
+
+
+def worker_pool(crawler: Any) -> WorkerPool:
+    """The crawl's pool, or an inline one when the extension is not enabled (tests, scripts)."""
+    manager = getattr(crawler, "extensions", None)
+    for extension in getattr(manager, "middlewares", ()):
+        if isinstance(extension, WorkerPoolExtension):
+            return extension.pool
+    return WorkerPool(0)

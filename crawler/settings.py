@@ -39,7 +39,13 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # The crawl state (what earlier runs fetched and wrote): NEWSCORPUS_STATE_DIR, default NEWSCORPUS_OUT/state.
-EXTENSIONS = {"crawler.extensions.CrawlStateExtension": 100}
+EXTENSIONS = {
+    "crawler.extensions.CrawlStateExtension": 100,
+    "crawler.extensions.WorkerPoolExtension": 110,
+}
+# Worker processes for extraction, cleaning and language detection ("" = one a core; 0 = inline).
+NEWSCORPUS_WORKERS = ""
+NEWSCORPUS_WORKER_TIMEOUT = 120.0
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 NEWSCORPUS_STATE_ENABLED = True
 NEWSCORPUS_RESUME = False

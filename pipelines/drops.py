@@ -23,6 +23,10 @@ class Rejected(DropItem):
         message = f"{self.stage}/{self.reason}" + (f": {detail}" if detail else "")
         super().__init__(message, log_level="DEBUG")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in worker processes and re-raised here: rebuild from the detail, not the formatted message.
+        return (type(self), (self.detail,))
+
     def record(self, item: dict[str, Any]) -> dict[str, Any]:
         """The ``rejected.jsonl`` line for this drop."""
         url = item.get("url")
@@ -99,6 +103,9 @@ class Duplicate(DropItem):
         self.duplicate_of_url = duplicate_of_url
         self.score = score
         super().__init__(f"{self.kind} duplicate of {duplicate_of} ({score:.3f})", log_level="DEBUG")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.duplicate_of, self.score, self.duplicate_of_url))
 
     def record(self, item: dict[str, Any]) -> dict[str, Any]:
         """The ``duplicates.jsonl`` line for this drop."""
