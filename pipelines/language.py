@@ -7,12 +7,14 @@ instance with a fixed seed instead, so two detectors in one process cannot distu
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pipelines.drops import LanguageNotWanted
+from pipelines.worker_pool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,17 @@ class LanguageDetector:
         return LanguageGuess(language, round(best.prob, 4))
 
 
+@functools.lru_cache(maxsize=4)
+def shared_detector(config: LanguageConfig) -> LanguageDetector:
+    """One detector a process and configuration: loading langdetect's profiles takes a while, using them not."""
+    return LanguageDetector(config)
+
+
+def detect_language(text: str, config: LanguageConfig) -> LanguageGuess:
+    """The task a worker process runs for the language stage."""
+    return shared_detector(config).detect(text)
+
+
 def parse_languages(value: str | Iterable[str] | None) -> frozenset[str]:
     """``"en,ko"`` or ``["en", "ko"]`` -> ``{"en", "ko"}``; empty means every language."""
     if not value:
@@ -83,10 +96,13 @@ def parse_languages(value: str | Iterable[str] | None) -> frozenset[str]:
 class LanguagePipeline:
     """Scrapy adapter: labels ``language``/``language_prob`` and applies the ``--lang`` filter."""
 
-    def __init__(self, detector: LanguageDetector, wanted: frozenset[str], stats: Any) -> None:
-        self.detector = detector
+    def __init__(
+        self, config: LanguageConfig, wanted: frozenset[str], stats: Any, pool: WorkerPool | None = None
+    ) -> None:
+        self.config = config
         self.wanted = wanted
         self.stats = stats
+        self.pool = pool or WorkerPool(0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LanguagePipeline:
@@ -96,10 +112,12 @@ class LanguagePipeline:
             min_probability=settings.getfloat("NEWSCORPUS_LANGUAGE_MIN_PROB", 0.5),
         )
         wanted = parse_languages(settings.get("NEWSCORPUS_LANGUAGES"))
-        return cls(LanguageDetector(config), wanted, crawler.stats)
+        from crawler.extensions import worker_pool
 
-    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
-        guess = self.detector.detect(item.get("text") or "")
+        return cls(config, wanted, crawler.stats, worker_pool(crawler))
+
+    async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        guess = await self.pool.run(detect_language, item.get("text") or "", self.config)
         item["language"] = guess.language
         item["language_prob"] = guess.probability
         self.stats.inc_value(f"newscorpus/language/{guess.language}")

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from pipelines.drops import LanguageNotWanted
-from pipelines.language import LanguageDetector, LanguagePipeline, parse_languages
+from pipelines.language import LanguageConfig, LanguageDetector, LanguagePipeline, parse_languages
+from pipelines.worker_pool import WorkerPool
 
 TEXTS = {
     "en": "The harbour authority said on Tuesday that the new container terminal would open next spring, "
@@ -51,11 +54,22 @@ class Stats:
         self.values[key] = self.values.get(key, 0) + count
 
 
-def test_pipeline_filters_and_flags_mismatch(detector: LanguageDetector) -> None:
+def test_pipeline_filters_and_flags_mismatch() -> None:
     stats = Stats()
-    pipeline = LanguagePipeline(detector, parse_languages("en,fr"), stats)
-    item = pipeline.process_item({"text": TEXTS["fr"], "declared_language": "en-GB"})
+    pipeline = LanguagePipeline(LanguageConfig(), parse_languages("en,fr"), stats)
+    item = asyncio.run(pipeline.process_item({"text": TEXTS["fr"], "declared_language": "en-GB"}))
     assert item["language"] == "fr" and item["language_prob"] > 0.9
     assert stats.values["newscorpus/language/declared_mismatch"] == 1
     with pytest.raises(LanguageNotWanted):
-        pipeline.process_item({"text": TEXTS["de"]})
+        asyncio.run(pipeline.process_item({"text": TEXTS["de"]}))
+
+
+def test_pipeline_in_worker_processes() -> None:
+    pool = WorkerPool(workers=1)
+    try:
+        pipeline = LanguagePipeline(LanguageConfig(), parse_languages("en"), Stats(), pool)
+        assert asyncio.run(pipeline.process_item({"text": TEXTS["en"]}))["language"] == "en"
+        with pytest.raises(LanguageNotWanted):
+            asyncio.run(pipeline.process_item({"text": TEXTS["ko"]}))
+    finally:
+        pool.kill()
