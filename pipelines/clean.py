@@ -188,7 +188,8 @@ class CleanConfig:
 
     - ``max_furniture_words``: a line longer than this is never removed by the furniture rule.
     - ``tail_share``: a closing heading cuts the rest when it stands after this share of the text's
-      characters, or anywhere when teaser evidence follows it.
+      characters and no sentence after it is longer than ``max_teaser_words`` (headlines, not paragraphs), or
+      anywhere when teaser evidence follows it.
     - ``min_kept_words``: never cut a tail if fewer words than this would remain before it.
     - ``max_edge_words``: edge lines (credits, copyright) longer than this are kept.
     """
@@ -200,6 +201,7 @@ class CleanConfig:
     tail_share: float = 0.5
     min_kept_words: int = 30
     max_edge_words: int = 30
+    max_teaser_words: int = 15
     max_link_out_words: int = 25
     signoff_window: int = 3
     max_signoff_words: int = 45
@@ -235,6 +237,15 @@ def _teaser_evidence(lines: list[str]) -> bool:
     return meta >= 2 or repeated >= 3 or furniture >= 2
 
 
+def _has_prose(lines: list[str], config: CleanConfig) -> bool:
+    """A sentence of some length: the article goes on after an inline box's heading (headlines are short and
+    carry no final full stop)."""
+    return any(
+        _words(line) > config.max_teaser_words and line.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))
+        for line in lines
+    )
+
+
 def _cut_tail(lines: list[str], config: CleanConfig) -> list[str]:
     total = sum(len(line) for line in lines) or 1
     seen = 0
@@ -242,7 +253,7 @@ def _cut_tail(lines: list[str], config: CleanConfig) -> list[str]:
     for index, line in enumerate(lines):
         if _words(line) <= 8 and _TAIL_RE.match(line) and words_before >= config.min_kept_words:
             rest = lines[index + 1 :]
-            if seen >= config.tail_share * total or _teaser_evidence(rest):
+            if _teaser_evidence(rest) or (seen >= config.tail_share * total and not _has_prose(rest, config)):
                 return lines[:index]
         seen += len(line)
         words_before += _words(line)

@@ -263,6 +263,11 @@ def _text_len(el: etree._Element) -> int:
     return len(" ".join((el.text_content() or "").split())) if isinstance(el.tag, str) else 0
 
 
+_LINKED_HEADINGS = etree.XPath(
+    "count(.//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a[@href]])"
+)
+
+
 class _Measure:
     """Sizes of elements (computed lazily, with ``text_content`` in C, and cached) and the guard.
 
@@ -365,6 +370,8 @@ class _Measure:
         paragraphs = self.paragraphs.get(el, 0)
         if not self.paragraph_total or paragraphs <= 0.25 * self.paragraph_total:
             return False
+        if _LINKED_HEADINGS(el) >= 2:
+            return False  # headlines linking elsewhere, each with its summary: a list of other stories
         return self.link_len(el) < 0.2 * max(self.text_len(el), 1)
 
     def protected_teaser(self, el: etree._Element) -> bool:

@@ -158,3 +158,11 @@ def test_teaser_section_in_the_middle_is_left_for_the_html_pass() -> None:
         [*BODY, "Comments", BODY[0] + " Again with more words to make the rest of the text long."] + BODY * 3
     )
     assert BODY[2] in clean_text(text).splitlines()[-1]
+
+
+def test_inline_box_heading_in_the_second_half_does_not_cut_the_article() -> None:
+    text = "\n".join([*BODY, "Related Articles", *BODY[:2]])
+    assert clean_text(text) == "\n".join([*BODY, *BODY[:2]])
+    # Followed by headlines only, the same heading closes the article.
+    headlines = ["Council approves harbour budget", "New ferry timetable from May"]
+    assert clean_text("\n".join([*BODY, "Related Articles", *headlines])) == "\n".join(BODY)

@@ -180,3 +180,19 @@ def test_read_more_wrapper_around_the_second_half_of_the_article_stays() -> None
     tree = page(f"<article>{first}<div class='read-more-content'>{second}</div></article>")
     prune_tree(tree)
     assert "The water company said on Wednesday" in tree.text_content()
+
+
+def test_inline_story_list_with_summaries_is_pruned_and_the_article_goes_on() -> None:
+    promos = "".join(
+        f"<div class='c-promo'><h3><a href='/s/{i}'>Another story headline number {i}</a></h3>"
+        f"<p>A summary of another story that runs for a sentence or two, number {i}, to look like a teaser.</p></div>"
+        for i in range(3)
+    )
+    tree = page(
+        f"<div class='story'><p>{PROSE[0]}</p><section class='c-promo-list'><h2>Related Articles</h2>{promos}</section>"
+        f"<p>{PROSE[1]}</p><p>{PROSE[2]}</p></div>"
+    )
+    prune_tree(tree, url="https://example.test/story")
+    text = tree.text_content()
+    assert "Related Articles" not in text and "A summary of another story" not in text
+    assert all(p in text for p in PROSE)
