@@ -7,11 +7,13 @@ The steps, each guarded so bad input ends in a drop class and never in a crash:
 
 1. decode: bytes to text (BOM, declared charset, UTF-8, then cp1252), refusing binary and undecodable data and
    pages over the size cap; text that was decoded with the wrong charset upstream (``Ã©`` for ``é``) is repaired;
-2. parse once with lxml and read the metadata (``pipelines.metadata``);
-3. prune clutter containers from the tree (``pipelines.prune``), with the site profile's selectors;
-4. trafilatura on the pruned tree, comments excluded;
+2. parse once (trafilatura's parser settings) and read the metadata (``pipelines.metadata``);
+3. drop inert elements (scripts but JSON-LD, styles, SVG, forms' controls...) that trafilatura deletes anyway, then
+   prune clutter containers from the tree (``pipelines.prune``), with the site profile's selectors;
+4. trafilatura on the pruned tree, precision mode, comments excluded;
 5. fallback (the documented rule is in ``_main_text``) when the text is short for the page;
-6. NotAnArticle / NoText decisions.
+6. the headline repeated as the first line is dropped (the record has a ``title``);
+7. NotAnArticle / NoText decisions.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class ExtractConfig:
     - ``favor_precision``: trafilatura's precision mode; our pruning and cleaning remove what it would keep.
     - ``fallback_ratio``: when the extracted text is shorter than this share of the page's paragraph text, the
       recall-oriented modes are tried (see ``_main_text``).
+    - ``fast``: the first pass skips trafilatura's own readability/justext comparison (our pruning does most of
+      that work); ``confident_chars``: a first-pass text shorter than this gets the full comparison anyway.
     - ``min_article_words``: a page whose type says "not an article" is dropped when its text is shorter.
     - ``nav_link_share``: a page with no main text whose visible text is mostly link text is a navigation page.
     """
