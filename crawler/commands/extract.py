@@ -6,7 +6,8 @@
   its line, with an empty ``text`` and an ``error`` field (``stage/reason: detail``).
 
 The stages are the crawl's own (``fill_record``, ``clean_item`` with site-level line learning keyed by the URL's
-domain, ``LanguagePipeline``), so a saved page gives the record a crawl would have written.
+domain, ``detect_language`` as the language stage runs it), so a saved page gives the record a crawl would have
+written (``source`` is "saved").
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import argparse
 import json
 import logging
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,27 +46,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indent", type=int, default=None, help="pretty-print single-page output")
 
 
-class _Stats:
-    """The part of Scrapy's stats collector the stages use."""
-
-    def __init__(self) -> None:
-        self.values: Counter[str] = Counter()
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self.values[key] += count
-
-
 class Stages:
     """Extract, clean and language stages, set up once for a whole batch (the site learning spans it)."""
 
     def __init__(self, prune: list[str] | None = None, site_learning: bool = True) -> None:
         from pipelines.boilerplate import SiteBoilerplate
-        from pipelines.language import LanguageDetector, LanguagePipeline
+        from pipelines.language import LanguageConfig
 
         self.prune = list(prune or [])
         self.boilerplate = SiteBoilerplate() if site_learning else None
-        self.stats = _Stats()
-        self.language = LanguagePipeline(LanguageDetector(), frozenset(), self.stats)
+        self.language = LanguageConfig()
 
     def record(
         self, url: str, html: str | bytes, fetched_at: str, extra: dict[str, Any] | None = None
@@ -76,6 +65,7 @@ class Stages:
         from pipelines.clean import clean_item
         from pipelines.drops import Rejected
         from pipelines.extract import fill_record
+        from pipelines.language import detect_language
 
         item: dict[str, Any] = {"url": url, "_html": html, "fetched_at": fetched_at, "source": "saved"}
         if self.prune:
@@ -84,7 +74,8 @@ class Stages:
         try:
             fill_record(item)
             clean_item(item, boilerplate=self.boilerplate)
-            self.language.process_item(item)
+            guess = detect_language(item.get("text") or "", self.language)  # the crawl's language task
+            item["language"], item["language_prob"] = guess.language, guess.probability
         except Rejected as exc:
             item["text"] = ""
             item["word_count"] = 0
