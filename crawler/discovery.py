@@ -127,10 +127,11 @@ def parse_sitemap(body: bytes) -> Sitemap:
             continue
         published = _text(elem, "publication_date")
         lastmod = _text(elem, "lastmod")
-        if published and iso_date(published):
-            date, date_kind = iso_date(published), "publication"
-        else:
-            date, date_kind = iso_date(lastmod), ("lastmod" if iso_date(lastmod) else None)
+        date: str | None = iso_date(published)
+        date_kind: str | None = "publication"
+        if date is None:
+            date = iso_date(lastmod)
+            date_kind = "lastmod" if date else None
         entries.append(LinkEntry(loc, date, date_kind, _text(elem, "title")))
     return Sitemap(kind == "sitemapindex", tuple(entries))
 
@@ -173,4 +174,4 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 
 
 def is_feed_link(type_attr: str | None) -> bool:
-    return bool(type_attr) and type_attr.split(";")[0].strip().lower() in FEED_TYPES[:3]
+    return bool(type_attr) and (type_attr or "").split(";")[0].strip().lower() in FEED_TYPES[:3]

@@ -63,7 +63,7 @@ class StateStore(Protocol):
 
     def lookup(self, url: str) -> SeenPage | None: ...
 
-    def record(self, urls: Iterable[str], outcome: str, **fields: Any) -> None: ...
+    def record(self, urls: Iterable[str | None], outcome: str, **fields: Any) -> None: ...
 
     def begin_run(self, run_id: str, run_dir: str, resumed: bool = False) -> None: ...
 
@@ -110,7 +110,7 @@ class CrawlState:
         ).fetchone()
         return SeenPage(*row) if row else None
 
-    def record(self, urls: Iterable[str], outcome: str, **fields: Any) -> None:
+    def record(self, urls: Iterable[str | None], outcome: str, **fields: Any) -> None:
         """Record the outcome of a page under every URL it is known by (requested, final, canonical)."""
         keys = list(dict.fromkeys(url_key(u) for u in urls if u))
         if not keys:

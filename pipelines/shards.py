@@ -51,7 +51,7 @@ def open_binary_writer(path: Path, compress: str | None) -> IO[bytes]:
     if compress == "zst":
         import zstandard
 
-        return zstandard.ZstdCompressor(level=6).stream_writer(raw, closefd=True)  # type: ignore[return-value]
+        return zstandard.ZstdCompressor(level=6).stream_writer(raw, closefd=True)
     raw.close()
     raise ValueError(f"unknown compression {compress!r}: use one of gz, zst")
 
