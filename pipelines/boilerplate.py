@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +118,67 @@ class SiteBoilerplate:
         """Count this page, then strip: a crawl's page counts towards its own domain's statistics."""
         self.observe(domain, text)
         return self.strip(domain, text)
+
+
+# -- distributed crawls ---------------------------------------------------------------------------------------
+
+# KEYS[1] one domain's line counts. ARGV[1] the bound: lines seen on one page only are dropped past it.
+_PRUNE = """
+if redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[1]) then return 0 end
+local all = redis.call('HGETALL', KEYS[1])
+local n = 0
+for i = 1, #all, 2 do
+  if tonumber(all[i + 1]) <= 1 then redis.call('HDEL', KEYS[1], all[i]); n = n + 1 end
+end
+return n
+"""
+
+
+class RedisLineStore:
+    """The counts in Redis, shared by every worker of a distributed crawl (``crawler.distributed``).
+
+    ``client`` is a ``redis.Redis`` the caller opened (this module imports no Redis driver). Keys:
+    ``<namespace>:lines:pages`` (domain -> pages) and ``<namespace>:lines:<domain>`` (line key -> pages).
+    ``add_page`` is one ``MULTI`` round trip; the counts it returns serve the ``page_count`` and
+    ``line_counts`` calls that :meth:`SiteBoilerplate.process` makes right after it, so a page costs one
+    round trip, not three.
+    """
+
+    def __init__(
+        self, client: object, namespace: str = "newscorpus", max_lines_per_domain: int = 200_000
+    ) -> None:
+        self.client: Any = client
+        self.prefix = f"{namespace}:lines"
+        self.max_lines = max_lines_per_domain
+        self._last: tuple[str, int, dict[str, int]] | None = None
+        self._prune: Any = None
+
+    def _lines_key(self, domain: str) -> str:
+        return f"{self.prefix}:{domain}"
+
+    def add_page(self, domain: str, keys: Iterable[str]) -> None:
+        distinct = sorted(set(keys))
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hincrby(f"{self.prefix}:pages", domain, 1)
+        for key in distinct:
+            pipe.hincrby(self._lines_key(domain), key, 1)
+        pipe.hlen(self._lines_key(domain))
+        results = pipe.execute()
+        self._last = (domain, int(results[0]), dict(zip(distinct, map(int, results[1:-1]), strict=True)))
+        if int(results[-1]) > self.max_lines:
+            if self._prune is None:
+                self._prune = self.client.register_script(_PRUNE)
+            self._prune(keys=[self._lines_key(domain)], args=[self.max_lines])
+
+    def page_count(self, domain: str) -> int:
+        if self._last is not None and self._last[0] == domain:
+            return self._last[1]
+        return int(self.client.hget(f"{self.prefix}:pages", domain) or 0)
+
+    def line_counts(self, domain: str, keys: Iterable[str]) -> dict[str, int]:
+        keys = list(keys)
+        last, self._last = self._last, None
+        if last is not None and last[0] == domain and all(k in last[2] for k in keys):
+            return {k: last[2][k] for k in keys}
+        values = self.client.hmget(self._lines_key(domain), keys) if keys else []
+        return {k: int(v) for k, v in zip(keys, values, strict=True) if v is not None}
