@@ -18,6 +18,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("crawler.commands.extract", "extract articles from saved HTML pages"),
     "dedupe": ("crawler.commands.dedupe", "drop duplicate stories from existing JSONL files"),
     "runs": ("crawler.commands.runs", "list the runs of an output folder with their counts"),
+    "seed": ("crawler.commands.seed", "distributed crawl: push start targets into the shared Redis queue"),
+    "worker": ("crawler.commands.worker", "distributed crawl: crawl from the shared Redis queue until idle"),
+    "merge": ("crawler.commands.merge", "distributed crawl: check the workers' files, write one manifest"),
 }
 
 

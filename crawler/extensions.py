@@ -31,7 +31,7 @@ def state_dir(settings: Any) -> Path | None:
 
 
 class CrawlStateExtension:
-    def __init__(self, state: CrawlState) -> None:
+    def __init__(self, state: CrawlState | Any) -> None:
         self.state = state
         self.inflight: set[str] = set()
         #: Marks the requests this process let through (see IncrementalMiddleware): unique per process.
@@ -45,6 +45,15 @@ class CrawlStateExtension:
         folder = state_dir(crawler.settings)
         if folder is None:
             raise NotConfigured("NEWSCORPUS_STATE_ENABLED is off")
+        if crawler.settings.getbool("NEWSCORPUS_DISTRIBUTED"):
+            # Distributed crawls share their state in Redis: no folder, no lock; killed workers are reaped
+            # by the others (crawler.distributed) and their files recovered by `newscorpus merge`.
+            from crawler.distributed import open_shared_state
+
+            extension = cls(open_shared_state(crawler.settings))
+            crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+            logger.info("crawl state in Redis (%s)", crawler.settings.get("NEWSCORPUS_REDIS_NAMESPACE"))
+            return extension
         state = CrawlState.open(folder)
         resuming = (
             crawler.settings.get("NEWSCORPUS_RUN_ID")

@@ -77,3 +77,12 @@ NEWSCORPUS_MAX_ARTICLES = 0
 NEWSCORPUS_LANGUAGES = ""
 NEWSCORPUS_SINCE = ""
 NEWSCORPUS_STATE_DIR = ""
+
+# Distributed crawls (crawler/distributed.py): switched on only by `newscorpus crawl --redis-url` and
+# `newscorpus worker`, which set the Redis URL, the worker id and the scheduler; nothing here imports Redis.
+NEWSCORPUS_DISTRIBUTED = False
+NEWSCORPUS_REDIS_NAMESPACE = "newscorpus"
+NEWSCORPUS_WORKER_HEARTBEAT = 5.0
+NEWSCORPUS_WORKER_TTL = 30.0
+NEWSCORPUS_WORKER_IDLE_STOP = 30.0
+NEWSCORPUS_DISTRIBUTED_POLL = 1.0

@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -457,6 +458,7 @@ class DedupePipeline:
         self.run_id = run_id
         self.stats: Any = None
         self.dedup: Deduplicator | None = None
+        self.make_dedup: Callable[[], Deduplicator] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
@@ -477,10 +479,20 @@ class DedupePipeline:
             settings.get("NEWSCORPUS_RUN_ID") or None,
         )
         pipeline.stats = crawler.stats
+        if settings.getbool("NEWSCORPUS_DISTRIBUTED"):
+            # Distributed crawls share one index in Redis, checked with compare-and-set (dedupe_redis).
+            from pipelines.dedupe_redis import shared_deduplicator
+
+            pipeline.make_dedup = shared_deduplicator(
+                settings, pipeline.config, pipeline.run_id, crawler.stats
+            )
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
-        self.dedup = Deduplicator(self.config, open_index(self.state_dir), self.run_id)
+        if self.make_dedup is not None:
+            self.dedup = self.make_dedup()
+        else:
+            self.dedup = Deduplicator(self.config, open_index(self.state_dir), self.run_id)
         self.dedup.open()
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:

@@ -75,9 +75,17 @@ class WriterConfig:
     shard_max_bytes: int = 256 << 20
     compress: str | None = None
     shard_prefix: str = "articles"
+    #: Distributed crawls: the worker writing this part of the run. Its files are then
+    #: ``articles-<worker>-NNNNN.jsonl``, ``duplicates-<worker>.jsonl``, ``rejected-<worker>.jsonl``,
+    #: ``updates-<worker>.jsonl`` and ``manifest-<worker>.json`` (``newscorpus merge`` writes ``manifest.json``).
+    worker: str | None = None
     #: Fault tests only: kill this process with SIGKILL at one of these points ("line:N" after the N-th
     #: article line, "shard-rename" before a finished shard is renamed, "manifest" before the manifest is).
     crash_at: str | None = None
+
+    def file_name(self, stem: str, suffix: str = ".jsonl") -> str:
+        """``duplicates.jsonl``, or ``duplicates-<worker>.jsonl`` for a worker of a distributed crawl."""
+        return f"{stem}-{self.worker}{suffix}" if self.worker else f"{stem}{suffix}"
 
 
 class CorpusWriter:
@@ -98,6 +106,9 @@ class CorpusWriter:
         self._shards: ShardWriter | None = None
         self._dup_fh: IO[str] | None = None
         self._rej_fh: IO[str] | None = None
+        #: Distributed crawls: ids in this worker's shards. A retraction of an article another worker wrote
+        #: is recorded here and applied by ``newscorpus merge``.
+        self._own_ids: set[str] | None = set() if self.config.worker else None
 
     def open(self, resume: bool = False) -> None:
         """Start writing. With ``resume``, continue a run folder that an earlier process left: its finished
@@ -114,13 +125,13 @@ class CorpusWriter:
             if self.config.crash_at == "shard-rename"
             else None,
         )
-        self._dup_fh = open(self.run_dir / "duplicates.jsonl", "a", encoding="utf-8")  # noqa: SIM115
-        self._rej_fh = open(self.run_dir / "rejected.jsonl", "a", encoding="utf-8")  # noqa: SIM115
+        self._dup_fh = open(self.run_dir / self.config.file_name("duplicates"), "a", encoding="utf-8")  # noqa: SIM115
+        self._rej_fh = open(self.run_dir / self.config.file_name("rejected"), "a", encoding="utf-8")  # noqa: SIM115
 
     def _recover_files(self) -> list[ShardInfo]:
         """Bring an interrupted run folder to a consistent state and load its counts."""
         prefix = self.config.shard_prefix
-        repair_run_files(self.run_dir, prefix)
+        repair_run_files(self.run_dir, prefix, self.config.worker)
         shards = []
         written_ids: set[str] = set()
         for path in sorted(self.run_dir.iterdir()):
@@ -130,14 +141,16 @@ class CorpusWriter:
             for record in iter_records(path):
                 lines += 1
                 written_ids.add(record.get("id"))
+                if self._own_ids is not None:
+                    self._own_ids.add(record.get("id"))
                 self.per_domain[record.get("domain") or "?"]["written"] += 1
             self.written += lines
             sha, size = file_digest(path)
             shards.append(ShardInfo(path.name, lines, size, sha))
-        for record in _read_jsonl(self.run_dir / "duplicates.jsonl"):
+        for record in _read_jsonl(self.run_dir / self.config.file_name("duplicates")):
             retracted = record.get("id") in written_ids and record.get("id") != record.get("duplicate_of")
             self._note_duplicate(record, retracted)
-        for record in _read_jsonl(self.run_dir / "rejected.jsonl"):
+        for record in _read_jsonl(self.run_dir / self.config.file_name("rejected")):
             self._note_rejected(record)
         if shards:
             logger.info(
@@ -152,6 +165,8 @@ class CorpusWriter:
         assert self._shards is not None, "open() first"
         self._shards.write(record)
         self.written += 1
+        if self._own_ids is not None:
+            self._own_ids.add(record.get("id"))
         if self.config.crash_at == f"line:{self.written}":
             crash_now(self.config.crash_at)
         self.per_domain[record.get("domain") or "?"]["written"] += 1
@@ -167,7 +182,7 @@ class CorpusWriter:
         The retraction is the duplicate record itself (its ``id`` is in a shard), so a resumed or recovered
         run applies it too."""
         self._append(self._dup_fh, duplicate)
-        self._note_duplicate(duplicate, retracted=True)
+        self._note_duplicate(duplicate, retracted=self._own_ids is None or article_id in self._own_ids)
 
     def write_rejected(self, record: dict[str, Any]) -> None:
         self._append(self._rej_fh, record)
@@ -216,12 +231,15 @@ class CorpusWriter:
             },
             "per_domain": {d: dict(c) for d, c in sorted(self.per_domain.items())},
             "shards": [s.as_dict() for s in shards],
-            "duplicates_file": "duplicates.jsonl",
-            "rejected_file": "rejected.jsonl",
+            "duplicates_file": self.config.file_name("duplicates"),
+            "rejected_file": self.config.file_name("rejected"),
         }
+        if self.config.worker:
+            manifest["worker"] = self.config.worker
         manifest.update(extra or {})
         before = (lambda: crash_now("manifest")) if self.config.crash_at == "manifest" else None
-        write_json_atomic(self.run_dir / "manifest.json", manifest, before_rename=before)
+        name = self.config.file_name("manifest", ".json")
+        write_json_atomic(self.run_dir / name, manifest, before_rename=before)
         return manifest
 
     def _apply_edits(self, shards: list[ShardInfo]) -> list[ShardInfo]:
@@ -248,14 +266,17 @@ class CorpusWriter:
         fh.flush()
 
 
-def repair_run_files(run_dir: Path, prefix: str = "articles") -> None:
+def repair_run_files(run_dir: Path, prefix: str = "articles", worker: str | None = None) -> None:
     """Make a run folder a killed process left readable: finish its open shard with the complete lines,
-    cut torn last lines off the append-only files, drop temporary files. Idempotent."""
+    cut torn last lines off the append-only files, drop temporary files. Idempotent. ``worker``: repair only
+    that worker's files (a distributed run, where other workers may still be writing theirs)."""
     for part in sorted(run_dir.glob(f"{prefix}-*{PART_SUFFIX}")):
-        salvage_part(part)
-    for leftover in run_dir.glob("*.tmp"):
+        if shard_index(part.name.removesuffix(PART_SUFFIX), prefix) is not None:
+            salvage_part(part)
+    names = WriterConfig(worker=worker)
+    for leftover in run_dir.glob(names.file_name("manifest", ".json.tmp") if worker else "*.tmp"):
         leftover.unlink()
-    for name in ("duplicates.jsonl", "rejected.jsonl", "updates.jsonl"):
+    for name in (names.file_name(stem) for stem in ("duplicates", "rejected", "updates")):
         if removed := truncate_torn_line(run_dir / name):
             logger.warning("cut a torn last line (%d bytes) off %s", removed, run_dir / name)
 
@@ -284,9 +305,14 @@ def _domain_of(url: str | None) -> str:
 
 def writer_config(settings: Any) -> WriterConfig:
     """The writer's settings: ``NEWSCORPUS_SHARD_MAX_BYTES``, ``NEWSCORPUS_COMPRESS``."""
+    worker = (
+        settings.get("NEWSCORPUS_WORKER_ID") or None if settings.getbool("NEWSCORPUS_DISTRIBUTED") else None
+    )
     return WriterConfig(
         shard_max_bytes=settings.getint("NEWSCORPUS_SHARD_MAX_BYTES", 256 << 20),
         compress=settings.get("NEWSCORPUS_COMPRESS") or None,
+        shard_prefix=f"articles-{worker}" if worker else "articles",
+        worker=worker,
         crash_at=settings.get("NEWSCORPUS_CRASH_AT") or None,
     )
 
@@ -351,7 +377,8 @@ class WritePipeline:
         if self.state is not None:
             # On resume the state extension already repaired the folder and re-derived the state from it.
             self.state.begin_run(self.run_id, str(self.writer.run_dir), resumed=self.resume)
-        self._updates = open(self.writer.run_dir / "updates.jsonl", "a", encoding="utf-8")  # noqa: SIM115
+        updates = self.writer.run_dir / self.writer.config.file_name("updates")
+        self._updates = open(updates, "a", encoding="utf-8")  # noqa: SIM115
         logger.info("writing run %s to %s", self.run_id, self.writer.run_dir)
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:

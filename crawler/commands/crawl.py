@@ -58,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy setting, as with scrapy crawl -s (repeatable)",
     )  # fmt: skip
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("NEWSCORPUS_REDIS_URL") or None, metavar="redis://HOST:PORT/DB",
+        help="distributed crawl: seed the targets into this Redis and crawl them as one worker; more workers "
+        "join with `newscorpus worker` (default: $NEWSCORPUS_REDIS_URL; see README, Distributed crawls)",
+    )  # fmt: skip
 
 
 def build_settings(args: argparse.Namespace) -> Any:
@@ -146,6 +151,10 @@ def prepare_run(settings: Any, resume: str | None) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "redis_url", None):
+        from crawler.commands.worker import run_distributed_crawl
+
+        return run_distributed_crawl(args)
     try:
         for target in args.targets:
             load_target(target)  # fail fast, naming the file and key, before Twisted starts

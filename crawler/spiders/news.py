@@ -85,13 +85,21 @@ class NewsSpider(scrapy.Spider):
             settings.set("NEWSCORPUS_LANGUAGES", spider.lang_arg, priority="spider")
         if not spider.target_names:
             spider.target_names = split_targets(settings.get("NEWSCORPUS_TARGETS"))
-        if not spider.target_names:
-            raise ValueError("no targets: pass -a targets=URL[,URL|profile.toml...] or NEWSCORPUS_TARGETS")
-        try:
-            spider.profiles = [load_target(t) for t in spider.target_names]
-        except ProfileError as exc:
-            raise ValueError(str(exc)) from None
-        spider.classifiers = [ArticleUrlClassifier(p) for p in spider.profiles]
+        if settings.getbool("NEWSCORPUS_DISTRIBUTED"):
+            # Targets are seeded into Redis (newscorpus seed); requests refer to them by their shared index.
+            from crawler.distributed import shared_targets
+
+            spider.profiles, spider.classifiers = shared_targets(settings)  # type: ignore[assignment]
+        else:
+            if not spider.target_names:
+                raise ValueError(
+                    "no targets: pass -a targets=URL[,URL|profile.toml...] or NEWSCORPUS_TARGETS"
+                )
+            try:
+                spider.profiles = [load_target(t) for t in spider.target_names]
+            except ProfileError as exc:
+                raise ValueError(str(exc)) from None
+            spider.classifiers = [ArticleUrlClassifier(p) for p in spider.profiles]
         since = settings.get("NEWSCORPUS_SINCE")
         spider.since = parse_since(since) if since else None
         spider.follow_depth = settings.getint("NEWSCORPUS_FOLLOW_DEPTH", 2)
@@ -119,11 +127,21 @@ class NewsSpider(scrapy.Spider):
         self.crawler.signals.connect(self._reset_bytes, signal=signals.headers_received)
 
         self.state_ext = crawl_state_extension(self.crawler)
+        if self.settings.getbool("NEWSCORPUS_DISTRIBUTED"):
+            from crawler.distributed import worker_extension
+
+            worker = worker_extension(self.crawler)
+            if worker is not None:
+                # The seeds this worker takes from the shared queue; later ones when it is idle.
+                for request in worker.start_requests(self):
+                    yield request
+                return
         for request in self.start_requests_for_profiles():
             yield request
 
-    def start_requests_for_profiles(self) -> Iterator[Request]:
-        for index, profile in enumerate(self.profiles):
+    def start_requests_for_profiles(self, indexes: Sequence[int] | None = None) -> Iterator[Request]:
+        for index in range(len(self.profiles)) if indexes is None else indexes:
+            profile = self.profiles[index]
             meta = {"profile": index}
             if profile.discover_sitemaps:
                 for origin in dict.fromkeys(_origin(u) for u in profile.start_urls):

@@ -1,0 +1,181 @@
+"""``newscorpus worker --redis-url URL --out DIR``: one worker of a distributed crawl.
+
+It takes seeds and requests from the shared Redis queue, writes its own files into the run folder
+(``DIR/runs/<run-id>/articles-<worker>-NNNNN.jsonl`` ...) and stops once the whole cluster has had nothing to
+do for ``--idle-stop`` seconds. Start as many as you like, on as many machines, with the same options;
+``newscorpus merge`` then checks the run folder and writes its manifest. Redis is imported only here (and in
+``seed`` and ``crawl --redis-url``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+REDIS_HELP = "the shared Redis, redis://HOST:PORT/DB (default: $NEWSCORPUS_REDIS_URL)"
+
+
+def add_redis_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("NEWSCORPUS_REDIS_URL") or None, metavar="URL", help=REDIS_HELP
+    )
+    parser.add_argument(
+        "--namespace",
+        help="prefix of the shared keys, to run several corpora on one Redis (default: newscorpus)",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_redis_arguments(parser)
+    parser.add_argument(
+        "--out", default="output", help="output folder; the run goes to OUT/runs/<run-id>/ (default: output)"
+    )
+    parser.add_argument(
+        "--worker-id",
+        help="this worker's name in the cluster and in its file names (default: host_pid_random)",
+    )
+    parser.add_argument(
+        "--idle-stop", type=float, metavar="SECONDS",
+        help="stop after the cluster had nothing to do for this long (default 30)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--since", help="skip articles published before this date (YYYY-MM-DD, ISO, 7d / 12h)"
+    )
+    parser.add_argument("--max-articles", type=int, help="stop this worker after writing this many articles")
+    parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
+    parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
+    parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
+    parser.add_argument(
+        "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
+    )
+    parser.add_argument(
+        "--revisit-after", help="re-fetch recent articles last fetched this long ago (e.g. 2d)"
+    )
+    parser.add_argument(
+        "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+        help="override a Scrapy setting, as with scrapy crawl -s (repeatable)",
+    )  # fmt: skip
+
+
+def redis_url_of(args: argparse.Namespace) -> str:
+    url = getattr(args, "redis_url", None) or os.environ.get("NEWSCORPUS_REDIS_URL")
+    if not url:
+        raise ValueError("no Redis: pass --redis-url redis://HOST:PORT/DB or set NEWSCORPUS_REDIS_URL")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"--redis-url {url!r}: expected redis://HOST:PORT/DB")
+    return url
+
+
+def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
+    """Scrapy settings (as ``crawl`` builds them) and the distributed config, before joining a run."""
+    from crawler.commands.crawl import build_settings
+    from crawler.distributed import DistributedConfig
+
+    options = {
+        "targets": getattr(args, "targets", None) or [],
+        "run_id": None,
+        "state": None,
+        "no_state": False,
+        "resume": None,
+        "since": None,
+        "max_articles": None,
+        "lang": None,
+        "user_agent": None,
+        "compress": None,
+        "follow_depth": None,
+        "revisit_after": None,
+        "settings": [],
+    }
+    options.update({k: v for k, v in vars(args).items() if k in options and v is not None})
+    settings = build_settings(argparse.Namespace(**options, out=args.out))
+    if getattr(args, "namespace", None):
+        settings.set("NEWSCORPUS_REDIS_NAMESPACE", args.namespace, priority="cmdline")
+    if getattr(args, "idle_stop", None) is not None:
+        settings.set("NEWSCORPUS_WORKER_IDLE_STOP", args.idle_stop, priority="cmdline")
+    if getattr(args, "worker_id", None):
+        settings.set("NEWSCORPUS_WORKER_ID", args.worker_id, priority="cmdline")
+    settings.set("NEWSCORPUS_REDIS_URL", redis_url_of(args), priority="cmdline")
+    return settings, DistributedConfig.from_settings(settings)
+
+
+def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
+    """Run the news spider as this worker of ``run_id``; print its summary."""
+    from dataclasses import replace
+
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.distributed import apply_settings
+    from crawler.spiders.news import NewsSpider
+    from crawler.summary import format_summary
+
+    config = replace(membership.config, worker_id=membership.worker)
+    apply_settings(settings, config)
+    settings.set("NEWSCORPUS_RUN_ID", run_id, priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    try:
+        process = CrawlerProcess(settings)
+        process.crawl(NewsSpider)
+        process.start()
+    finally:
+        membership.leave()  # a no-op after a clean stop (the extension left already)
+        membership.close()
+    run_dir = Path(settings.get("NEWSCORPUS_OUT")) / "runs" / run_id
+    manifest_path = run_dir / f"manifest-{membership.worker}.json"
+    if not manifest_path.exists():
+        print(
+            f"newscorpus worker: the worker wrote no manifest ({manifest_path}); see the log above",
+            file=sys.stderr,
+        )
+        return 1
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    print(format_summary(manifest, run_dir))
+    print(
+        f"worker {membership.worker} of run {run_id}: {manifest.get('status')}; merge with: newscorpus merge {run_dir}"
+    )
+    return 0 if manifest.get("status") == "finished" else 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.distributed import join
+
+    try:
+        settings, config = worker_settings(args)
+        membership, run_id, _ = join(config, out=str(args.out))
+    except (ValueError, TimeoutError) as exc:
+        print(f"newscorpus worker: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # redis.ConnectionError and the like: say what and where
+        print(f"newscorpus worker: cannot reach Redis: {exc}", file=sys.stderr)
+        return 2
+    return crawl_as_worker(settings, membership, run_id)
+
+
+def run_distributed_crawl(args: argparse.Namespace) -> int:
+    """``newscorpus crawl TARGET... --redis-url URL``: seed the targets, then crawl them as one worker."""
+    from crawler.distributed import join, target_spec
+    from crawler.profiles import ProfileError
+
+    if args.resume or args.no_state or args.state:
+        print(
+            "newscorpus crawl: --resume, --state and --no-state do not apply to a distributed crawl "
+            "(its state is in Redis; a killed worker's work is taken back by the others)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        specs = [target_spec(t) for t in args.targets]
+        settings, config = worker_settings(args)
+        membership, run_id, _ = join(config, run_id=args.run_id, out=str(args.out))
+    except (ProfileError, ValueError, TimeoutError) as exc:
+        print(f"newscorpus crawl: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        print(f"newscorpus crawl: cannot reach Redis: {exc}", file=sys.stderr)
+        return 2
+    result = membership.cluster.seed(specs, run_id)
+    print(f"run {result.run_id}: {result.added} target(s) seeded", file=sys.stderr)
+    return crawl_as_worker(settings, membership, run_id)
