@@ -32,6 +32,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
+from pipelines.text_stats import count_words
+from pipelines.worker_pool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -340,10 +342,12 @@ class CleanPipeline:
         config: CleanConfig | None = None,
         boilerplate: SiteBoilerplate | None = None,
         stats: Any = None,
+        pool: WorkerPool | None = None,
     ) -> None:
         self.config = config or CleanConfig()
         self.boilerplate = boilerplate
         self.stats = stats
+        self.pool = pool or WorkerPool(0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
@@ -373,10 +377,14 @@ class CleanPipeline:
                     ),
                 )
             )
-        return cls(config, boilerplate, crawler.stats)
+        from crawler.extensions import worker_pool
 
-    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
-        clean_item(item, self.config, self.boilerplate)
+        return cls(config, boilerplate, crawler.stats, worker_pool(crawler))
+
+    async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        # The text rules run in a worker; the site's line counts live here, on the reactor, shared by all pages.
+        cleaned = await self.pool.run(clean_text, item.get("text") or "", self.config)
+        finish_clean(item, cleaned, self.boilerplate)
         if self.stats is not None:
             self.stats.inc_value("newscorpus/clean/ok")
         return item
@@ -386,14 +394,19 @@ def clean_item(
     item: dict[str, Any], config: CleanConfig | None = None, boilerplate: SiteBoilerplate | None = None
 ) -> dict[str, Any]:
     """Clean an item dict in place (shared by the crawl and ``newscorpus extract``)."""
+    return finish_clean(item, clean_text(item.get("text") or "", config), boilerplate)
+
+
+def finish_clean(
+    item: dict[str, Any], text: str, boilerplate: SiteBoilerplate | None = None
+) -> dict[str, Any]:
+    """After the text rules: the site's learned boilerplate lines, the word count, the empty check."""
     from pipelines.drops import NoTextAfterClean
 
-    before = item.get("text") or ""
-    text = clean_text(before, config)
     if boilerplate is not None and item.get("domain"):
         text = boilerplate.process(item["domain"], text)
     item["text"] = text
-    item["word_count"] = len(text.split())
+    item["word_count"] = count_words(text)
     if not text.strip():
         raise NoTextAfterClean("nothing left after removing page furniture")
     return item

@@ -40,6 +40,8 @@ from pipelines.metadata import (
     parse_date,
 )
 from pipelines.prune import PruneConfig, prune_tree
+from pipelines.text_stats import count_words
+from pipelines.worker_pool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -455,11 +457,16 @@ class ExtractPipeline:
     """Scrapy adapter: pops ``_html`` and fills the record's text and metadata fields."""
 
     def __init__(
-        self, config: ExtractConfig | None = None, since: date | None = None, stats: Any = None
+        self,
+        config: ExtractConfig | None = None,
+        since: date | None = None,
+        stats: Any = None,
+        pool: WorkerPool | None = None,
     ) -> None:
         self.config = config or ExtractConfig()
         self.since = since
         self.stats = stats
+        self.pool = pool or WorkerPool(0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
@@ -488,10 +495,17 @@ class ExtractPipeline:
         if settings.get("LOG_LEVEL") != "DEBUG":
             # trafilatura warns on every page without text; our drop reasons record it once per page already.
             logging.getLogger("trafilatura").setLevel(logging.ERROR)
-        return cls(config, parse_since(settings.get("NEWSCORPUS_SINCE")), crawler.stats)
+        from crawler.extensions import worker_pool
 
-    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
-        fill_record(item, self.config, since=self.since)
+        return cls(config, parse_since(settings.get("NEWSCORPUS_SINCE")), crawler.stats, worker_pool(crawler))
+
+    async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        # HTML parsing and extraction run in a worker process; the reactor keeps downloading meanwhile.
+        result = await self.pool.run(fill_record, item, self.config, self.since)
+        # Keep the same dict: Scrapy reports a later drop with the item object the spider yielded.
+        if result is not item:
+            item.clear()
+            item.update(result)
         if self.stats is not None:
             self.stats.inc_value("newscorpus/extract/ok")
         return item
@@ -527,7 +541,7 @@ def fill_record(
     item["date_source"] = result.date_source
     item["declared_language"] = result.declared_language
     item["text"] = result.text
-    item["word_count"] = len(result.text.split())
+    item["word_count"] = count_words(result.text)
     item["site_name"] = result.site_name
     item["tags"] = result.tags
     item["source"] = item.get("source") or "live"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from pipelines.boilerplate import SiteBoilerplate
@@ -71,11 +73,11 @@ def test_empty_and_whitespace() -> None:
 def test_pipeline_recounts_words_and_drops_empty() -> None:
     pipeline = CleanPipeline(boilerplate=SiteBoilerplate())
     item = {"text": "\n".join([*BODY, "Share this article"]), "domain": "example.test"}
-    out = pipeline.process_item(item)
+    out = asyncio.run(pipeline.process_item(item))
     assert out["text"] == "\n".join(BODY)
     assert out["word_count"] == len(out["text"].split())
     with pytest.raises(NoTextAfterClean):
-        pipeline.process_item({"text": "Scroll to top", "domain": "example.test"})
+        asyncio.run(pipeline.process_item({"text": "Scroll to top", "domain": "example.test"}))
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from crawler.items import article_id
@@ -125,7 +127,7 @@ def test_pipeline_fills_the_record() -> None:
         "fetched_at": "2024-03-05T10:00:00+00:00",
         "_prune_selectors": [".byline"],
     }
-    out = pipeline.process_item(item)
+    out = asyncio.run(pipeline.process_item(item))
     assert "_html" not in out
     assert out["canonical_url"] == "https://www.harbour-gazette.test/news/2024/03/04/ferry-terminal"
     assert out["id"] == article_id(out["canonical_url"])
@@ -146,7 +148,7 @@ def test_pipeline_drops_articles_before_since() -> None:
         "fetched_at": "2024-07-01T00:00:00Z",
     }
     with pytest.raises(PublishedBeforeSince):
-        pipeline.process_item(item)
+        asyncio.run(pipeline.process_item(item))
 
 
 def test_canonical_pointing_at_site_root_is_ignored() -> None:
@@ -193,7 +195,8 @@ def test_undated_article_is_kept_with_since() -> None:
     item = {"url": "https://harbour-gazette.test/a", "_html": page, "fetched_at": "2024-07-01T00:00:00Z"}
     from datetime import date
 
-    out = ExtractPipeline(config=ExtractConfig(use_htmldate=False), since=date(2024, 6, 1)).process_item(item)
+    pipeline = ExtractPipeline(config=ExtractConfig(use_htmldate=False), since=date(2024, 6, 1))
+    out = asyncio.run(pipeline.process_item(item))
     assert out["date_published"] is None and out["text"]
 
 
