@@ -123,6 +123,27 @@ class Keys:
         return f"{self.namespace}:reaping:{worker}"
 
 
+class RoundTrips:
+    """Counts this process's round trips to Redis (every send on a connection: a command, a pipeline, a
+    script), for the manifest's ``newscorpus/distributed/redis_round_trips`` and the benchmark."""
+
+    count = 0
+    _installed = False
+
+    @classmethod
+    def install(cls) -> None:
+        if cls._installed:
+            return
+        original = redis.connection.AbstractConnection.send_packed_command
+
+        def send_packed_command(self: Any, command: Any, check_health: bool = True) -> Any:
+            cls.count += 1
+            return original(self, command, check_health)
+
+        redis.connection.AbstractConnection.send_packed_command = send_packed_command  # type: ignore[method-assign]
+        cls._installed = True
+
+
 def connect(url: str) -> redis.Redis:
     """A client for ``redis://HOST:PORT/DB`` (bytes replies), checked with a PING."""
     client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=60, health_check_interval=30)
@@ -468,6 +489,12 @@ class Cluster:
         registered, _ = pipe.execute()
         return bool(registered)
 
+    def update_worker(self, worker: str, **fields: Any) -> None:
+        """Add to a worker's registry entry (what ``newscorpus`` tools show about it)."""
+        raw = self.client.hget(self.keys.workers, worker)
+        if raw is not None:
+            self.client.hset(self.keys.workers, worker, json.dumps({**json.loads(raw), **fields}))
+
     def workers(self) -> dict[str, dict[str, Any]]:
         return {k.decode(): json.loads(v) for k, v in self.client.hgetall(self.keys.workers).items()}
 
@@ -607,6 +634,7 @@ class Membership:
     the way, and leaving. The commands join before Scrapy starts, so the run id is known to every component."""
 
     def __init__(self, config: DistributedConfig) -> None:
+        RoundTrips.install()
         self.config = config
         self.worker = check_worker_id(config.worker_id or default_worker_id())
         self.cluster = Cluster(connect(config.redis_url), config.namespace)
@@ -706,9 +734,13 @@ class WorkerExtension:
                 "a distributed crawl is started by `newscorpus worker` or `newscorpus crawl --redis-url`"
             )
         extension = cls(crawler, membership)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def spider_opened(self, spider: Any) -> None:
+        self.cluster.update_worker(self.worker, crawling=time.time())
 
     def _reaped(self) -> None:
         from twisted.internet import reactor
@@ -754,6 +786,7 @@ class WorkerExtension:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         self.membership.leave()
+        self.crawler.stats.set_value("newscorpus/distributed/redis_round_trips", RoundTrips.count)
 
 
 def worker_extension(crawler: Any) -> WorkerExtension | None:

@@ -164,9 +164,10 @@ def merge_run(run_dir: Path) -> dict[str, Any]:
     repeated_duplicates = 0
     for worker in workers:
         for record in _read_jsonl(run_dir / f"duplicates-{worker}.jsonl"):
-            if record.get("id") in duplicates:
+            key = record.get("id") or record.get("url") or ""
+            if key in duplicates:
                 repeated_duplicates += 1
-            duplicates.setdefault(record["id"], record)
+            duplicates.setdefault(key, record)
 
     def rank(worker: str) -> tuple[int, str]:
         return (0 if manifests[worker].get("status") == "finished" else 1, worker)

@@ -1,0 +1,288 @@
+"""Distributed crawls end to end: real worker processes, a real redis-server, the local two-outlet site.
+
+The workers' union must be the single-process corpus (same ids), with no id in two workers' shards and every
+dropped copy recorded once; a worker killed with SIGKILL mid-crawl loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from pipelines.shards import iter_records
+from tests.crawl_helpers import FAST, REPO, RunOutput, crawl, read_jsonl
+from tests.newssite import NewsSite
+from tests.redis_server import RedisServer, flush, redis_or_skip
+
+pytestmark = pytest.mark.e2e
+
+#: Quick heartbeats and idle stops for a test-sized cluster. A few requests in flight per worker and slow
+#: answers: every worker holds pages at every moment, so copies of one story are fetched by different
+#: workers at the same time.
+CLUSTER = [
+    *FAST,
+    "-s", "CONCURRENT_REQUESTS=6",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=6",
+    "-s", "NEWSCORPUS_WORKER_HEARTBEAT=0.3",
+    "-s", "NEWSCORPUS_WORKER_TTL=2",
+    "-s", "NEWSCORPUS_DISTRIBUTED_POLL=0.2",
+    "--idle-stop", "1.5",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    running = redis_or_skip()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture()
+def redis_url(redis_server: RedisServer) -> str:
+    flush(redis_server.url)
+    return redis_server.url
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[NewsSite]:
+    # Some latency, so that the frontier is shared out and copies meet in different workers at one moment.
+    with NewsSite(delay=0.1) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def single(site: NewsSite, tmp_path_factory: pytest.TempPathFactory) -> RunOutput:
+    return crawl(site.base_urls, tmp_path_factory.mktemp("single"), "--no-state")
+
+
+def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def start_worker(redis_url: str, out: Path, worker: str, *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "crawler.cli", "worker", "--redis-url", redis_url, "--out", str(out)]
+    return subprocess.Popen(
+        [*command, "--worker-id", worker, *CLUSTER, *extra],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def start_cluster(
+    redis_url: str, out: Path, names: list[str], targets: list[str]
+) -> list[subprocess.Popen[str]]:
+    """Workers first, the seed once every one of them is crawling: they all share the frontier from the start."""
+    import redis
+
+    processes = [start_worker(redis_url, out, name) for name in names]
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60
+    while sum(b"crawling" in v for v in client.hvals("newscorpus:workers")) < len(names):
+        assert all(p.poll() is None for p in processes), [p.communicate()[1][-2000:] for p in processes]
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.05)
+    client.close()
+    seeded = cli("seed", "--redis-url", redis_url, *targets)
+    assert seeded.returncode == 0 and "(joined)" in seeded.stdout, seeded.stdout + seeded.stderr
+    return processes
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 240) -> tuple[str, str]:
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+        raise AssertionError(f"worker did not stop:\n{stderr[-3000:]}") from None
+    return stdout, stderr
+
+
+def merged(out: Path) -> tuple[Path, dict[str, Any]]:
+    (run_dir,) = (out / "runs").iterdir()
+    done = cli("merge", str(run_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return run_dir, json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def articles_by_worker(run_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for shard in sorted(run_dir.glob("articles-*.jsonl")):
+        worker = shard.name.removeprefix("articles-").rsplit("-", 1)[0]
+        out.setdefault(worker, []).extend(iter_records(shard))
+    return out
+
+
+def page(url: str) -> tuple[str, str]:
+    """A page of the test site whatever port it was served on."""
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.path
+
+
+def check_against_single(run_dir: Path, manifest: dict[str, Any], single: RunOutput) -> list[dict[str, Any]]:
+    by_worker = articles_by_worker(run_dir)
+    articles = [a for records in by_worker.values() for a in records]
+    ids = Counter(a["id"] for a in articles)
+    assert all(n == 1 for n in ids.values()), [i for i, n in ids.items() if n > 1]
+    assert set(ids) == {a["id"] for a in single.articles}, (
+        sorted(set(ids) - {a["id"] for a in single.articles}),
+        sorted({a["id"] for a in single.articles} - set(ids)),
+    )
+    # Every dropped copy once, in the run's duplicates.jsonl and over the workers' own files.
+    duplicates = read_jsonl(run_dir / "duplicates.jsonl")
+    assert Counter(d["url"] for d in duplicates) == Counter(d["url"] for d in single.duplicates)
+    per_worker = [d["url"] for path in run_dir.glob("duplicates-*.jsonl") for d in read_jsonl(path)]
+    assert sorted(per_worker) == sorted(d["url"] for d in duplicates)
+    assert {d["duplicate_of"] for d in duplicates} == {d["duplicate_of"] for d in single.duplicates}
+    # Kept articles list their copies, wherever they were recorded.
+    listed = [i for a in articles for i in (a.get("duplicates") or {}).get("ids", [])]
+    assert len(listed) == len(duplicates)
+    assert manifest["counts"]["written"] == len(articles) and manifest["status"] == "finished"
+    assert manifest["counts"]["duplicates"] == len(duplicates)
+    return articles
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_write_the_single_process_corpus(
+    site: NewsSite, single: RunOutput, redis_url: str, tmp_path: Path, workers: int
+) -> None:
+    processes = start_cluster(redis_url, tmp_path, [f"w{i}" for i in range(workers)], site.base_urls)
+    outputs = [finish(p) for p in processes]
+    for process, (_, stderr) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, stderr[-3000:]
+    run_dir, manifest = merged(tmp_path)
+    articles = check_against_single(run_dir, manifest, single)
+    # The work was shared: every worker fetched pages (the first one does not take the whole frontier).
+    assert all(w["written"] + w["duplicates"] + w["rejected"] > 0 for w in manifest["workers"]), manifest[
+        "workers"
+    ]
+    assert len({a["id"] for a in articles}) == len(articles)
+    # Nothing left in Redis for a next run to trip on: no worker, nothing queued or in flight.
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    assert not client.hlen("newscorpus:workers") and not client.zcard("newscorpus:requests")
+    assert not client.keys("newscorpus:inflight:*") and not client.keys("newscorpus:dedupe:pending:*")
+    client.close()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_crawl_loses_nothing(single: RunOutput, redis_url: str, tmp_path: Path) -> None:
+    with NewsSite(delay=0.3) as slow_site:
+        victim, survivor = start_cluster(redis_url, tmp_path, ["victim", "survivor"], slow_site.base_urls)
+        deadline = time.monotonic() + 60
+        # Kill once the victim has written articles and holds more pages in flight.
+        while not any(p.stat().st_size for p in tmp_path.glob("runs/*/articles-victim-*")):
+            assert victim.poll() is None and time.monotonic() < deadline, "the victim ended before the kill"
+            time.sleep(0.05)
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        held = client.hlen("newscorpus:inflight:victim")
+        victim.send_signal(signal.SIGKILL)
+        assert victim.wait(timeout=30) == -signal.SIGKILL
+        finish(victim)
+        _, stderr = finish(survivor)
+        assert survivor.returncode == 0, stderr[-3000:]
+        assert "worker victim is dead" in stderr
+        assert held > 0
+        assert not client.keys("newscorpus:inflight:*") and not client.hlen("newscorpus:workers")
+        client.close()
+    run_dir, manifest = merged(tmp_path)
+    statuses = {w["worker"]: w["status"] for w in manifest["workers"]}
+    assert statuses == {"victim": "interrupted", "survivor": "finished"}
+    articles = articles_by_worker(run_dir)
+    assert articles.get("victim"), "the victim's written lines were recovered"
+    ids = Counter(a["id"] for records in articles.values() for a in records)
+    assert all(n == 1 for n in ids.values()), [i for i, n in ids.items() if n > 1]
+    # The slow site is the same site on other ports: the same pages as one process wrote.
+    pages = {page(a["url"]) for records in articles.values() for a in records}
+    assert pages == {page(a["url"]) for a in single.articles}
+    duplicates = read_jsonl(run_dir / "duplicates.jsonl")
+    assert Counter(page(d["url"]) for d in duplicates) == Counter(page(d["url"]) for d in single.duplicates)
+
+
+def test_seed_checks_targets_before_touching_redis(tmp_path: Path) -> None:
+    profile = tmp_path / "bad.toml"
+    profile.write_text('name = "x"\nstart_urls = ["https://x.example/"]\nfeeds = 3\n', encoding="utf-8")
+    done = cli("seed", "--redis-url", "redis://127.0.0.1:1/0", str(profile))
+    assert done.returncode == 2 and "key 'feeds' must be a list of strings" in done.stderr
+    done = cli("seed", "https://x.example/", timeout=60)
+    assert done.returncode == 2 and "NEWSCORPUS_REDIS_URL" in done.stderr
+
+
+def test_seeding_joins_a_live_run_and_starts_a_new_one_when_it_is_over(
+    redis_url: str, tmp_path: Path
+) -> None:
+    import redis
+
+    from crawler.distributed import Cluster, target_spec
+
+    profile = tmp_path / "site.toml"
+    profile.write_text('name = "Site"\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    first = cli("seed", "--redis-url", redis_url, "--run-id", "run-a", str(profile), "http://127.0.0.2:9/")
+    assert first.returncode == 0 and "run run-a (started): 2 of 2" in first.stdout, first.stderr
+    client = redis.Redis.from_url(redis_url)
+    cluster = Cluster(client)
+    # The profile's content travels, not its path.
+    spec = json.loads(client.lindex("newscorpus:targets", 0))
+    assert spec["profile"]["name"] == "Site" and spec == target_spec(str(profile))
+    # Seeds are waiting: the run is not over, a new seed joins it (and the same target is not queued twice).
+    again = cli("seed", "--redis-url", redis_url, str(profile), "https://example.org/")
+    assert "run run-a (joined): 1 of 2" in again.stdout
+    assert client.llen("newscorpus:seeds") == 3
+    # Once nothing is left and no worker is alive, the next seed starts a new run with a clean frontier.
+    client.delete("newscorpus:seeds")
+    client.sadd("newscorpus:dupefilter", "old-fingerprint")
+    fresh = cli("seed", "--redis-url", redis_url, "--run-id", "run-b", "https://example.org/")
+    assert "run run-b (started): 1 of 1" in fresh.stdout
+    assert not client.exists("newscorpus:dupefilter") and client.llen("newscorpus:targets") == 1
+    assert cluster.current_run() == "run-b"
+    client.close()
+
+
+def test_a_worker_with_nothing_to_do_stops_after_its_idle_time(redis_url: str, tmp_path: Path) -> None:
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "worker", "--redis-url", redis_url, "--out", str(tmp_path),
+         "--worker-id", "lonely", *CLUSTER],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert time.monotonic() - started < 60
+    (manifest,) = tmp_path.glob("runs/*/manifest-lonely.json")
+    assert json.loads(manifest.read_text(encoding="utf-8"))["counts"]["written"] == 0
+
+
+def test_crawl_without_redis_url_does_not_import_redis(tmp_path: Path) -> None:
+    code = (
+        "import sys; from crawler.cli import build_parser; from crawler.commands import crawl;"
+        "args = build_parser().parse_args(['crawl', 'https://x.example/', '--out', '.']);"
+        "crawl.build_settings(args); import crawler.settings, pipelines.write, pipelines.dedupe;"
+        "print(any(m == 'redis' or m.startswith(('redis.', 'scrapy_redis')) for m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
