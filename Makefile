@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench-extraction bench-dedupe clean
+.PHONY: demo test test-fast lint bench-extraction bench-dedupe bench-distributed redis-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo --out output/demo
 
-test: $(STAMP)
+# The distributed-crawl tests start their own redis-server (Debian package); they skip, saying why, without it.
+redis-server:
+	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server) \
+		|| echo "warning: redis-server could not be installed; the Redis tests will be skipped"
+
+test: $(STAMP) redis-server
 	$(BIN)/ruff check crawler pipelines tests benchmarks
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) redis-server
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
@@ -34,6 +39,9 @@ bench-extraction: $(STAMP)
 
 bench-dedupe: $(STAMP)
 	$(BIN)/python benchmarks/dedupe_quality.py
+
+bench-distributed: $(STAMP) redis-server
+	$(BIN)/python benchmarks/distributed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
