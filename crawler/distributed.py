@@ -108,7 +108,7 @@ class Keys:
         self.targets = f"{namespace}:targets"
         self.run = f"{namespace}:run"
         self.workers = f"{namespace}:workers"
-        self.counter = f"{namespace}:inflight-counter"
+        self.counter = f"{namespace}:sequence"
 
     def alive(self, worker: str) -> str:
         return f"{self.namespace}:alive:{worker}"
@@ -656,24 +656,28 @@ class Membership:
     def _heartbeat(self) -> None:
         cluster = Cluster(connect(self.config.redis_url), self.config.namespace)
         warned = False
+        last_beat = time.monotonic()
         while not self._stop.wait(self.config.heartbeat):
             try:
                 if not cluster.beat(self.worker, self.config.worker_ttl) and not self.reaped:
-                    self.reaped = True
-                    logger.error(
-                        "worker %s was taken for dead (no heartbeat for %.0fs) and its work requeued; stopping",
-                        self.worker,
-                        self.config.worker_ttl,
-                    )
-                    if self.on_reaped is not None:
-                        self.on_reaped()
+                    self._give_up(f"was taken for dead (no heartbeat for {self.config.worker_ttl:.0f}s)")
+                last_beat = time.monotonic()
                 cluster.reap_dead(by=self.worker)
                 warned = False
             except redis.RedisError as exc:
                 if not warned:
                     logger.warning("heartbeat of worker %s failed: %s", self.worker, exc)
                     warned = True
+                if time.monotonic() - last_beat > self.config.worker_ttl and not self.reaped:
+                    # The others take us for dead by now and requeue our work: stop, rather than write it twice.
+                    self._give_up(f"could not reach Redis for {self.config.worker_ttl:.0f}s")
         cluster.client.close()
+
+    def _give_up(self, why: str) -> None:
+        self.reaped = True
+        logger.error("worker %s %s; its work is requeued for the others; stopping", self.worker, why)
+        if self.on_reaped is not None:
+            self.on_reaped()
 
     def leave(self) -> tuple[int, int, int]:
         """Stop the heartbeat; give back whatever is still held (nothing, after a clean stop)."""
@@ -683,7 +687,13 @@ class Membership:
             self._thread = None
         if self.reaped:
             return 0, 0, 0  # another worker already took our work back
-        result = self.cluster.leave(self.worker)
+        try:
+            result = self.cluster.leave(self.worker)
+        except redis.RedisError as exc:
+            logger.error(
+                "worker %s could not leave the cluster (%s): the others will reap it", self.worker, exc
+            )
+            return 0, 0, 0
         if any(result):
             logger.warning(
                 "worker %s left with work not done: %d dedupe decisions undone, %d requests and %d seeds requeued",
@@ -767,11 +777,16 @@ class WorkerExtension:
     def spider_idle(self, spider: Any) -> None:
         if self.membership.reaped:
             return
-        started = 0
-        for request in self.start_requests(spider):
-            self.crawler.engine.crawl(request)
-            started += 1
-        work = self.cluster.pending_work()
+        try:
+            started = 0
+            for request in self.start_requests(spider):
+                self.crawler.engine.crawl(request)
+                started += 1
+            work = self.cluster.pending_work()
+        except redis.RedisError as exc:
+            # Whether the cluster is done cannot be known: wait (the heartbeat gives up after the TTL).
+            logger.warning("worker %s cannot reach Redis: %s", self.worker, exc)
+            raise DontCloseSpider from None
         if started or any(work.values()):
             self.idle_since = None
             raise DontCloseSpider

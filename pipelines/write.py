@@ -324,8 +324,9 @@ def crash_now(point: str) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-#: How a crawl's close reason reads in the manifest and the run ledger.
-_RUN_STATUS = {"shutdown": "stopped", "cancelled": "stopped"}
+#: How a crawl's close reason reads in the manifest and the run ledger. ("reaped": a distributed worker that
+#: lost Redis or was taken for dead, whose work the others took back.)
+_RUN_STATUS = {"shutdown": "stopped", "cancelled": "stopped", "reaped": "interrupted"}
 
 
 class WritePipeline:

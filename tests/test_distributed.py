@@ -77,15 +77,31 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     )
 
 
+STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left_behind() -> Iterator[None]:
+    """A failed test does not leave its worker processes running."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def start_worker(redis_url: str, out: Path, worker: str, *extra: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "crawler.cli", "worker", "--redis-url", redis_url, "--out", str(out)]
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [*command, "--worker-id", worker, *CLUSTER, *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    STARTED.append(process)
+    return process
 
 
 def start_cluster(
