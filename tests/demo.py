@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
         command = [
             sys.executable, "-m", "crawler.cli", "crawl", *site.base_urls, "--out", args.out,
             "--user-agent", "newscorpus-demo (local test site)",
+            # A fresh corpus every time: with a crawl state, a second demo would (rightly) find nothing new.
+            "--no-state",
             # The site is ours and on this machine: no need to be gentle with it.
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
             "-s", "NEWSCORPUS_RETRY_BACKOFF_BASE=0.2",
