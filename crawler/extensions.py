@@ -44,7 +44,7 @@ class CrawlStateExtension:
 
         folder = state_dir(crawler.settings)
         if folder is None:
-            raise NotConfigured("NEWSCORPUS_STATE_ENABLED is off")
+            raise NotConfigured  # state switched off on purpose (--no-state): nothing to warn about
         if crawler.settings.getbool("NEWSCORPUS_DISTRIBUTED"):
             # Distributed crawls share their state in Redis: no folder, no lock; killed workers are reaped
             # by the others (crawler.distributed) and their files recovered by `newscorpus merge`.

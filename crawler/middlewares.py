@@ -97,7 +97,7 @@ class IncrementalMiddleware:
 
         extension = crawl_state_extension(crawler)
         if extension is None:
-            raise NotConfigured("no crawl state")
+            raise NotConfigured  # no crawl state (--no-state): every page is new
         return cls(extension, crawler.stats)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
