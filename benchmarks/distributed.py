@@ -241,19 +241,28 @@ def run_cluster(site: Site, work: Path, workers: int) -> dict[str, Any]:
             )  # fmt: skip
             for i in range(workers)
         ]
+        polling = 0
         try:
             drained = None
             while drained is None:
-                time.sleep(0.05)
+                time.sleep(0.1)
                 if any(p.poll() not in (None, 0) for p in processes):
                     raise RuntimeError(
                         f"a worker failed: {[p.stderr.read()[-2000:] for p in processes if p.stderr]}"
                     )
                 if site.first is None:
                     continue
-                queued = client.zcard("newscorpus:requests") + client.llen("newscorpus:seeds")
-                inflight = sum(client.hlen(k) for k in client.keys("newscorpus:inflight*:*"))
-                if not queued and not inflight and site.requests > len(site.paths):
+                # What the workers' own idle check reads (no KEYS: it would scan every LSH band key).
+                names = [w.decode() for w in client.hkeys("newscorpus:workers")]
+                pipe = client.pipeline(transaction=False)
+                pipe.zcard("newscorpus:requests")
+                pipe.llen("newscorpus:seeds")
+                for name in names:
+                    pipe.hlen(f"newscorpus:inflight:{name}")
+                    pipe.hlen(f"newscorpus:inflight-seeds:{name}")
+                counts = pipe.execute()
+                polling += 3 + 2 * len(names)
+                if not any(counts) and site.requests > len(site.paths):
                     drained = time.monotonic()
             for process in processes:
                 _, stderr = process.communicate(timeout=600)
@@ -264,7 +273,7 @@ def run_cluster(site: Site, work: Path, workers: int) -> dict[str, Any]:
                 if process.poll() is None:
                     process.kill()
                     process.wait()
-        executed, cpu = commandstats(client) - before, redis_cpu(client) - cpu_before
+        executed, cpu = commandstats(client) - before - polling, redis_cpu(client) - cpu_before
         client.close()
     merged = subprocess.run(cli("merge", str(out)), cwd=ROOT, capture_output=True, text=True)
     if merged.returncode != 0:

@@ -755,7 +755,7 @@ class WorkerExtension:
     def _reaped(self) -> None:
         from twisted.internet import reactor
 
-        reactor.callFromThread(self._close, "reaped")  # type: ignore[attr-defined]
+        reactor.callFromThread(self._close, "reaped")
 
     def _close(self, reason: str) -> None:
         from scrapy.utils.defer import deferred_from_coro

@@ -119,7 +119,7 @@ class RedisCrawlState:
         return f"{run_id}/{self.worker}" if self.worker else run_id
 
     def begin_run(self, run_id: str, run_dir: str, resumed: bool = False) -> None:
-        entry = {
+        entry: dict[str, Any] = {
             "run_id": run_id,
             "worker": self.worker or None,
             "run_dir": run_dir,

@@ -142,7 +142,7 @@ class CorpusWriter:
                 lines += 1
                 written_ids.add(record.get("id"))
                 if self._own_ids is not None:
-                    self._own_ids.add(record.get("id"))
+                    self._own_ids.add(record.get("id") or "")
                 self.per_domain[record.get("domain") or "?"]["written"] += 1
             self.written += lines
             sha, size = file_digest(path)
@@ -166,7 +166,7 @@ class CorpusWriter:
         self._shards.write(record)
         self.written += 1
         if self._own_ids is not None:
-            self._own_ids.add(record.get("id"))
+            self._own_ids.add(record.get("id") or "")
         if self.config.crash_at == f"line:{self.written}":
             crash_now(self.config.crash_at)
         self.per_domain[record.get("domain") or "?"]["written"] += 1

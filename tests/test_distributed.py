@@ -133,9 +133,9 @@ def finish(process: subprocess.Popen[str], timeout: float = 240) -> tuple[str, s
     return stdout, stderr
 
 
-def merged(out: Path) -> tuple[Path, dict[str, Any]]:
+def merged(out: Path, *extra: str) -> tuple[Path, dict[str, Any]]:
     (run_dir,) = (out / "runs").iterdir()
-    done = cli("merge", str(run_dir))
+    done = cli("merge", str(run_dir), *extra)
     assert done.returncode == 0, done.stdout + done.stderr
     return run_dir, json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
 
@@ -224,7 +224,9 @@ def test_a_worker_killed_mid_crawl_loses_nothing(single: RunOutput, redis_url: s
         assert held > 0
         assert not client.keys("newscorpus:inflight:*") and not client.hlen("newscorpus:workers")
         client.close()
-    run_dir, manifest = merged(tmp_path)
+    # The victim has no manifest and wrote moments ago: merge wants to be told it is dead.
+    assert cli("merge", str(tmp_path)).returncode == 1
+    run_dir, manifest = merged(tmp_path, "--force")
     statuses = {w["worker"]: w["status"] for w in manifest["workers"]}
     assert statuses == {"victim": "interrupted", "survivor": "finished"}
     articles = articles_by_worker(run_dir)

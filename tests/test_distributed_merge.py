@@ -78,7 +78,10 @@ def run_dir(tmp_path: Path) -> Path:
 def test_merge_applies_edits_across_workers_and_recovers_killed_ones(run_dir: Path) -> None:
     assert workers_of(run_dir) == ["w1", "w2", "w3"]
     assert json.loads((run_dir / "manifest-w2.json").read_text())["counts"]["written"] == 1
-    manifest = merge_run(run_dir)
+    # w3 has no manifest and wrote a moment ago: it may be running still.
+    with pytest.raises(MergeError, match="worker w3 has no manifest and wrote 0s ago"):
+        merge_run(run_dir)
+    manifest = merge_run(run_dir, force=True)
     articles = all_articles(run_dir)
     assert set(articles) == {"better", "solo", "saved"}
     # The copies of the story follow it to the copy that was kept.
@@ -119,7 +122,7 @@ def test_an_article_in_two_workers_shards_is_kept_once(tmp_path: Path) -> None:
 
 
 def test_merge_refuses_files_that_disagree_with_their_manifest(run_dir: Path) -> None:
-    merge_run(run_dir)
+    merge_run(run_dir, force=True)
     shard = run_dir / "articles-w1-00000.jsonl"
     shard.write_text(shard.read_text(encoding="utf-8").replace("solo", "SOLO"), encoding="utf-8")
     with pytest.raises(MergeError, match="articles-w1-00000.jsonl: 1 lines"):
@@ -135,7 +138,7 @@ def test_merge_refuses_files_that_disagree_with_their_manifest(run_dir: Path) ->
 
 def test_merge_command_on_an_output_folder(run_dir: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "merge", str(run_dir.parent.parent)],
+        [sys.executable, "-m", "crawler.cli", "merge", "--force", str(run_dir.parent.parent)],
         cwd=REPO, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -36,6 +36,7 @@ import json
 import logging
 import re
 import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,10 +59,18 @@ class MergeError(RuntimeError):
     """The run folder does not agree with its manifests."""
 
 
+#: A worker without a manifest whose files changed more recently than this may still be running.
+RECENT_SECONDS = 120.0
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "folder", metavar="DIR", help="a run folder of a distributed crawl, or an output folder"
     )
+    parser.add_argument(
+        "--force", action="store_true",
+        help=f"recover workers without a manifest even if their files changed in the last {RECENT_SECONDS:.0f}s",
+    )  # fmt: skip
 
 
 def workers_of(run_dir: Path) -> list[str]:
@@ -71,6 +80,11 @@ def workers_of(run_dir: Path) -> list[str]:
         if match:
             found.add(match.group("a") or match.group("b") or match.group("c"))
     return sorted(found)
+
+
+def _is_of(name: str, worker: str) -> bool:
+    match = WORKER_FILE.match(name)
+    return match is not None and worker in (match.group("a"), match.group("b"), match.group("c"))
 
 
 def _config(worker: str, compress: str | None = None) -> WriterConfig:
@@ -136,7 +150,7 @@ def check_worker(run_dir: Path, worker: str, manifest: dict[str, Any]) -> list[s
     return problems
 
 
-def merge_run(run_dir: Path) -> dict[str, Any]:
+def merge_run(run_dir: Path, force: bool = False) -> dict[str, Any]:
     """Merge one run folder (see the module docstring); returns the combined manifest."""
     run_dir = Path(run_dir)
     workers = workers_of(run_dir)
@@ -144,6 +158,15 @@ def merge_run(run_dir: Path) -> dict[str, Any]:
         raise MergeError(
             f"{run_dir}: no worker files (articles-<worker>-NNNNN.jsonl, manifest-<worker>.json)"
         )
+    for worker in workers:
+        if force or (run_dir / f"manifest-{worker}.json").exists():
+            continue
+        age = time.time() - max(p.stat().st_mtime for p in run_dir.iterdir() if _is_of(p.name, worker))
+        if age < RECENT_SECONDS:
+            raise MergeError(
+                f"{run_dir}: worker {worker} has no manifest and wrote {age:.0f}s ago: it may still be "
+                "running; wait for it (or pass --force if it was killed)"
+            )
     manifests: dict[str, dict[str, Any]] = {}
     for worker in workers:
         path = run_dir / f"manifest-{worker}.json"
@@ -175,11 +198,11 @@ def merge_run(run_dir: Path) -> dict[str, Any]:
     remove: dict[str, set[str]] = defaultdict(set)  # shard -> ids to remove
     retracted = repeated = 0
     for article_id, places in located.items():
-        record = duplicates.get(article_id)
+        dropped = duplicates.get(article_id)
         if (
-            record is not None
-            and record.get("duplicate_of") != article_id
-            and record.get("duplicate_of") in located
+            dropped is not None
+            and dropped.get("duplicate_of") != article_id
+            and dropped.get("duplicate_of") in located
         ):
             # A better copy of the story was written (by this or another worker): this one goes. (When the
             # better copy is in no shard, its worker died between the two lines: this copy stays.)
@@ -342,7 +365,7 @@ def write_combined(
 
 
 def _summed_stats(manifests: Any) -> dict[str, Any]:
-    total: Counter[str] = Counter()
+    total: dict[str, float] = defaultdict(float)
     for manifest in manifests:
         for key, value in (manifest.get("stats") or {}).items():
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -370,7 +393,7 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for run_dir in folders:
         try:
-            manifest = merge_run(run_dir)
+            manifest = merge_run(run_dir, force=args.force)
         except MergeError as exc:
             print(f"newscorpus merge: {exc}", file=sys.stderr)
             status = 1
