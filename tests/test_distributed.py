@@ -7,6 +7,7 @@ dropped copy recorded once; a worker killed with SIGKILL mid-crawl loses nothing
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -292,15 +293,17 @@ def test_a_worker_with_nothing_to_do_stops_after_its_idle_time(redis_url: str, t
     assert json.loads(manifest.read_text(encoding="utf-8"))["counts"]["written"] == 0
 
 
-def test_crawl_without_redis_url_does_not_import_redis(tmp_path: Path) -> None:
+def test_a_crawl_without_redis_url_never_imports_redis(site: NewsSite, tmp_path: Path) -> None:
     code = (
-        "import sys; from crawler.cli import build_parser; from crawler.commands import crawl;"
-        "args = build_parser().parse_args(['crawl', 'https://x.example/', '--out', '.']);"
-        "crawl.build_settings(args); import crawler.settings, pipelines.write, pipelines.dedupe;"
-        "print(any(m == 'redis' or m.startswith(('redis.', 'scrapy_redis')) for m in sys.modules))"
+        "import sys; from crawler.cli import main;"
+        f"code = main(['crawl', {site.base_urls[0]!r}, '--out', {str(tmp_path)!r}, '--max-articles', '2', *{FAST!r}]);"
+        "print('redis imported:', any(m == 'redis' or m.startswith(('redis.', 'scrapy_redis')) for m in sys.modules));"
+        "sys.exit(code)"
     )
+    env = {k: v for k, v in os.environ.items() if k != "NEWSCORPUS_REDIS_URL"}
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )  # fmt: skip
-    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "redis imported: False" in done.stdout
+    assert len(list(tmp_path.glob("runs/*/articles-00000.jsonl"))) == 1  # the single-process layout
