@@ -280,6 +280,28 @@ def test_seeding_joins_a_live_run_and_starts_a_new_one_when_it_is_over(
     client.close()
 
 
+def test_a_worker_refuses_an_index_built_with_other_parameters(redis_url: str, tmp_path: Path) -> None:
+    cli("seed", "--redis-url", redis_url, "http://127.0.0.1:9/")
+    done = cli(
+        "worker",
+        "--redis-url",
+        redis_url,
+        "--out",
+        str(tmp_path),
+        *CLUSTER,
+        "-s",
+        "NEWSCORPUS_DEDUP_NUM_PERM=64",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]  # the index is new: it takes these parameters
+    done = cli("worker", "--redis-url", redis_url, "--out", str(tmp_path), *CLUSTER)
+    assert (
+        done.returncode == 2
+        and '"num_perm": 64' in done.stderr
+        and "NEWSCORPUS_REDIS_NAMESPACE" in done.stderr
+    )
+    assert not list(tmp_path.glob("runs/*/manifest-*.json"))[1:], "the second worker wrote nothing"
+
+
 def test_a_worker_with_nothing_to_do_stops_after_its_idle_time(redis_url: str, tmp_path: Path) -> None:
     started = time.monotonic()
     done = subprocess.run(

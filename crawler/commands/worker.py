@@ -114,6 +114,20 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
 
     config = replace(membership.config, worker_id=membership.worker)
     apply_settings(settings, config)
+    if settings.getbool("NEWSCORPUS_DEDUP_ENABLED", True):
+        # The shared index refuses other fingerprint parameters: say so before Scrapy starts.
+        from pipelines.dedupe import DedupeConfig
+        from pipelines.dedupe_index import IndexMismatch
+        from pipelines.dedupe_redis import RedisDedupeIndex
+
+        try:
+            params = DedupeConfig.from_settings(settings).fingerprint_config().params()
+            RedisDedupeIndex(membership.cluster.client, config.namespace).open(params)
+        except IndexMismatch as exc:
+            membership.leave()
+            membership.close()
+            print(f"newscorpus worker: {exc}", file=sys.stderr)
+            return 2
     settings.set("NEWSCORPUS_RUN_ID", run_id, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     try:
