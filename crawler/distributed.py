@@ -731,6 +731,7 @@ class WorkerExtension:
         self.worker = membership.worker
         self.cluster = membership.cluster
         self.idle_since: float | None = None
+        self.unreachable = False
         membership.on_reaped = self._reaped
 
     @classmethod
@@ -785,8 +786,11 @@ class WorkerExtension:
             work = self.cluster.pending_work()
         except redis.RedisError as exc:
             # Whether the cluster is done cannot be known: wait (the heartbeat gives up after the TTL).
-            logger.warning("worker %s cannot reach Redis: %s", self.worker, exc)
+            if not self.unreachable:
+                logger.warning("worker %s cannot reach Redis: %s", self.worker, exc)
+                self.unreachable = True
             raise DontCloseSpider from None
+        self.unreachable = False
         if started or any(work.values()):
             self.idle_since = None
             raise DontCloseSpider
