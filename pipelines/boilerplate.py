@@ -122,6 +122,15 @@ class SiteBoilerplate:
 
 # -- distributed crawls ---------------------------------------------------------------------------------------
 
+# KEYS[1] pages per domain, KEYS[2] one domain's line counts. ARGV[1] the domain, ARGV[2..] its distinct line
+# keys. Counts the page and its lines; returns the domain's pages, its table size, then each key's count.
+_ADD_PAGE = """
+local out = {redis.call('HINCRBY', KEYS[1], ARGV[1], 1), 0}
+for i = 2, #ARGV do out[#out + 1] = redis.call('HINCRBY', KEYS[2], ARGV[i], 1) end
+out[2] = redis.call('HLEN', KEYS[2])
+return out
+"""
+
 # KEYS[1] one domain's line counts. ARGV[1] the bound: lines seen on one page only are dropped past it.
 _PRUNE = """
 if redis.call('HLEN', KEYS[1]) <= tonumber(ARGV[1]) then return 0 end
@@ -139,7 +148,7 @@ class RedisLineStore:
 
     ``client`` is a ``redis.Redis`` the caller opened (this module imports no Redis driver). Keys:
     ``<namespace>:lines:pages`` (domain -> pages) and ``<namespace>:lines:<domain>`` (line key -> pages).
-    ``add_page`` is one ``MULTI`` round trip; the counts it returns serve the ``page_count`` and
+    ``add_page`` is one command (a Lua script, atomic); the counts it returns serve the ``page_count`` and
     ``line_counts`` calls that :meth:`SiteBoilerplate.process` makes right after it, so a page costs one
     round trip, not three.
     """
@@ -151,6 +160,7 @@ class RedisLineStore:
         self.prefix = f"{namespace}:lines"
         self.max_lines = max_lines_per_domain
         self._last: tuple[str, int, dict[str, int]] | None = None
+        self._add_page: Any = None
         self._prune: Any = None
 
     def _lines_key(self, domain: str) -> str:
@@ -158,16 +168,14 @@ class RedisLineStore:
 
     def add_page(self, domain: str, keys: Iterable[str]) -> None:
         distinct = sorted(set(keys))
-        pipe = self.client.pipeline(transaction=True)
-        pipe.hincrby(f"{self.prefix}:pages", domain, 1)
-        for key in distinct:
-            pipe.hincrby(self._lines_key(domain), key, 1)
-        pipe.hlen(self._lines_key(domain))
-        results = pipe.execute()
-        self._last = (domain, int(results[0]), dict(zip(distinct, map(int, results[1:-1]), strict=True)))
-        if int(results[-1]) > self.max_lines:
-            if self._prune is None:
-                self._prune = self.client.register_script(_PRUNE)
+        if self._add_page is None:
+            self._add_page = self.client.register_script(_ADD_PAGE)
+            self._prune = self.client.register_script(_PRUNE)
+        results = self._add_page(
+            keys=[f"{self.prefix}:pages", self._lines_key(domain)], args=[domain, *distinct]
+        )
+        self._last = (domain, int(results[0]), dict(zip(distinct, map(int, results[2:]), strict=True)))
+        if int(results[1]) > self.max_lines:
             self._prune(keys=[self._lines_key(domain)], args=[self.max_lines])
 
     def page_count(self, domain: str) -> int:
