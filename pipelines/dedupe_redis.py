@@ -5,8 +5,8 @@ Why not datasketch's Redis storage: one round trip per band on every query (abou
 the dedupe benchmark's README), the LSH parameters are not stored, and query-then-insert is not atomic, so two
 workers can both find nothing and both write the story. Here:
 
-- every call of :class:`~pipelines.dedupe_index.DedupeIndex` is one round trip (a ``MULTI`` pipeline or a Lua
-  script) whatever the number of bands;
+- every call of :class:`~pipelines.dedupe_index.DedupeIndex` is one round trip (one command, a ``MULTI``
+  pipeline or a Lua script) whatever the number of bands;
 - the fingerprint parameters are stored with the index (``<ns>:dedupe:params``) and a worker with other
   parameters refuses to start (:class:`~pipelines.dedupe_index.IndexMismatch`);
 - check-then-insert is made atomic by **optimistic concurrency** (compare-and-set in one Lua script).
@@ -128,6 +128,20 @@ return 1
 """
 )
 
+#: ARGV[1] prefix, ARGV[2..] band keys. The ids of each band, then the bands' versions: one command (a
+#: MULTI of 64 SMEMBERS would be as atomic, but costs the client 64 commands to pack and parse).
+_QUERY = """
+local p = ARGV[1]
+local out = {}
+local keys = {}
+for i = 2, #ARGV do
+  out[#out + 1] = redis.call('SMEMBERS', p .. ':b:' .. ARGV[i])
+  keys[#keys + 1] = ARGV[i]
+end
+out[#out + 1] = redis.call('HMGET', p .. ':bv', unpack(keys))
+return out
+"""
+
 #: ARGV[1] prefix, ARGV[2] worker. Undoes every pending decision of the worker; returns how many.
 _UNDO = (
     _DROP_ENTRY
@@ -248,6 +262,7 @@ class RedisDedupeIndex:
         self.worker = worker or ""
         self.round_trips = 0
         self._apply_script: Any = None
+        self._query_script: Any = None
         self._undo_script: Any = None
         self._forget_script: Any = None
         self.begin()
@@ -276,6 +291,7 @@ class RedisDedupeIndex:
     def _register_scripts(self) -> None:
         if self._apply_script is None:
             self._apply_script = self.client.register_script(_APPLY)
+            self._query_script = self.client.register_script(_QUERY)
             self._undo_script = self.client.register_script(_UNDO)
             self._forget_script = self.client.register_script(_FORGET)
 
@@ -297,13 +313,10 @@ class RedisDedupeIndex:
         hits: Counter[str] = Counter()
         if not keys:
             return hits
-        # One MULTI: the sets and their versions are read at one instant, so a version seen here is the
+        # One script: the sets and their versions are read at one instant, so a version seen here is the
         # version of the set contents seen here.
-        pipe = self.client.pipeline(transaction=True)
-        for key in keys:
-            pipe.smembers(f"{self.prefix}:b:{key}")
-        pipe.hmget(f"{self.prefix}:bv", keys)
-        results = pipe.execute()
+        self._register_scripts()
+        results = self._query_script(args=[self.prefix, *keys])
         self.round_trips += 1
         for members in results[:-1]:
             hits.update(_text(m) for m in members)
