@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -52,14 +50,6 @@ def decide(seen: SeenPage | None, listed_date: str | None, now: datetime, policy
         if fetched and born and now - fetched >= policy.revisit_after and now - born <= policy.max_age:
             return Decision.UPDATE
     return Decision.SKIP
-
-
-_SPACE = re.compile(r"\s+")
-
-
-def text_fingerprint(text: str) -> str:
-    """Whitespace-insensitive hash of an article's text: tells a corrected article from an unchanged one."""
-    return hashlib.sha1(_SPACE.sub(" ", text or "").strip().encode("utf-8")).hexdigest()
 
 
 def update_meta(seen: SeenPage) -> dict[str, Any]:

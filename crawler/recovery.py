@@ -15,9 +15,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from crawler.incremental import text_fingerprint
 from crawler.state import DUPLICATE, REJECTED, WRITTEN, CrawlState
 from pipelines.shards import iter_records, shard_index
+from pipelines.text_stats import text_fingerprint
 from pipelines.write import CorpusWriter, WriterConfig, repair_run_files
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def record_article(state: CrawlState, record: dict[str, Any], run_id: str, outco
         [record.get("url"), record.get("canonical_url"), *(record.get("_urls") or [])],
         outcome,
         article_id=record.get("id"),
-        fingerprint=text_fingerprint(record.get("text") or ""),
+        fingerprint=record.get("_content_fingerprint") or text_fingerprint(record.get("text") or ""),
         lastmod=record.get("_lastmod"),
         date_published=record.get("date_published"),
         fetched_at=record.get("fetched_at"),

@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,76 @@ class MemoryLineStore:
     def line_counts(self, domain: str, keys: Iterable[str]) -> dict[str, int]:
         table = self._lines.get(domain, {})
         return {key: table[key] for key in keys if key in table}
+
+
+class SQLiteLineStore:
+    """Counts in the crawl state folder (``lines.sqlite``), so what a scheduled crawl learned about a site's
+    repeated lines carries over to its next runs. Counts are statistics: a crash may lose the last page's."""
+
+    def __init__(self, path: Path, max_lines_per_domain: int = 200_000) -> None:
+        self.path = path
+        self.max_lines = max_lines_per_domain
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS pages (domain TEXT PRIMARY KEY, count INTEGER NOT NULL)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS lines (domain TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,"
+                " PRIMARY KEY (domain, key)) WITHOUT ROWID"
+            )
+        return self._db
+
+    def add_page(self, domain: str, keys: Iterable[str]) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "INSERT INTO pages VALUES (?, 1) ON CONFLICT(domain) DO UPDATE SET count = count + 1",
+                (domain,),
+            )
+            db.executemany(
+                "INSERT INTO lines VALUES (?, ?, 1) ON CONFLICT(domain, key) DO UPDATE SET count = count + 1",
+                [(domain, key) for key in set(keys)],
+            )
+            # Counting a domain's lines costs a scan: check the bound every hundred pages only.
+            (pages,) = db.execute("SELECT count FROM pages WHERE domain = ?", (domain,)).fetchone()
+            if pages % 100 == 0:
+                (size,) = db.execute("SELECT count(*) FROM lines WHERE domain = ?", (domain,)).fetchone()
+                if size > self.max_lines:
+                    db.execute("DELETE FROM lines WHERE domain = ? AND count <= 1", (domain,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def page_count(self, domain: str) -> int:
+        row = self.db.execute("SELECT count FROM pages WHERE domain = ?", (domain,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def line_counts(self, domain: str, keys: Iterable[str]) -> dict[str, int]:
+        wanted = list(set(keys))
+        counts: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT key, count FROM lines WHERE domain = ? AND key IN ({marks})", (domain, *chunk)
+            )
+            counts.update({key: int(count) for key, count in rows})
+        return counts
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 def line_key(line: str) -> str:

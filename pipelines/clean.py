@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
-from pipelines.text_stats import count_words
+from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, SQLiteLineStore
+from pipelines.text_stats import count_words, text_fingerprint
 from pipelines.worker_pool import WorkerPool
 
 logger = logging.getLogger(__name__)
@@ -377,13 +377,22 @@ class CleanPipeline:
                     ),
                 )
             )
-        from crawler.extensions import worker_pool
+        from crawler.extensions import crawl_state_extension, worker_pool
 
+        state_ext = crawl_state_extension(crawler)
+        if boilerplate is not None and state_ext is not None:
+            # What earlier runs learned about each site's repeated lines is kept in the crawl state.
+            boilerplate.store = SQLiteLineStore(
+                state_ext.state.folder / "lines.sqlite", boilerplate.config.max_lines_per_domain
+            )
         return cls(config, boilerplate, crawler.stats, worker_pool(crawler))
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         # The text rules run in a worker; the site's line counts live here, on the reactor, shared by all pages.
         cleaned = await self.pool.run(clean_text, item.get("text") or "", self.config)
+        # The article's fingerprint for re-visits is taken before the site-level stripping: what a site repeats
+        # on every page is not part of an article's revision, and the learned set grows from run to run.
+        item["_content_fingerprint"] = text_fingerprint(cleaned)
         finish_clean(item, cleaned, self.boilerplate)
         if self.stats is not None:
             self.stats.inc_value("newscorpus/clean/ok")

@@ -125,6 +125,11 @@ class LanguagePipeline:
         if declared and guess.language != UNDETERMINED and declared != guess.language:
             self.stats.inc_value("newscorpus/language/declared_mismatch")
             logger.debug("%s declares %s but reads as %s", item.get("url"), declared, guess.language)
+        expected = item.get("_expected_languages")
+        if expected and guess.language != UNDETERMINED and guess.language not in expected:
+            # The site profile names the languages the outlet publishes in: a page outside them is worth a look.
+            self.stats.inc_value("newscorpus/language/unexpected_for_site")
+            logger.debug("%s reads as %s; its profile expects %s", item.get("url"), guess.language, expected)
         if self.wanted and guess.language not in self.wanted:
             raise LanguageNotWanted(f"{guess.language} not in {','.join(sorted(self.wanted))}")
         return item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
@@ -20,3 +21,11 @@ def count_words(text: str) -> int:
         else:
             total += 1
     return total
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def text_fingerprint(text: str) -> str:
+    """Whitespace-insensitive hash of an article's text: tells a corrected article from an unchanged one."""
+    return hashlib.sha1(_SPACE.sub(" ", text or "").strip().encode("utf-8")).hexdigest()

@@ -412,11 +412,12 @@ class WritePipeline:
 
     def _write_update(self, item: dict[str, Any]) -> None:
         """A re-fetched article: a new revision when its text changed, nothing when it did not."""
-        from crawler.incremental import text_fingerprint
         from crawler.items import public_record
+        from pipelines.text_stats import text_fingerprint
 
         previous = item["_update_of"]
-        changed = text_fingerprint(item.get("text") or "") != previous.get("fingerprint")
+        fingerprint = item.get("_content_fingerprint") or text_fingerprint(item.get("text") or "")
+        changed = fingerprint != previous.get("fingerprint")
         if changed:
             item["revision"] = int(previous.get("revision") or 1) + 1
             item["id"] = previous.get("id") or item.get("id")

@@ -81,3 +81,29 @@ def test_memory_store_is_bounded() -> None:
         store.add_page("valley.test", [f"k{i}"])
     store.add_page("valley.test", ["k0"])
     assert len(store._lines["valley.test"]) <= 11
+
+
+def test_sqlite_line_counts_carry_over_to_the_next_run(tmp_path) -> None:  # noqa: ANN001
+    from pipelines.boilerplate import SQLiteLineStore
+
+    first = SQLiteLineStore(tmp_path / "lines.sqlite")
+    for page in range(6):
+        first.add_page("site.example", ["footer", f"story {page}"])
+    first.close()
+    second = SQLiteLineStore(tmp_path / "lines.sqlite")
+    assert second.page_count("site.example") == 6
+    assert second.line_counts("site.example", ["footer", "story 1", "never"]) == {"footer": 6, "story 1": 1}
+    assert second.page_count("other.example") == 0
+    second.close()
+
+
+def test_sqlite_line_store_stays_bounded(tmp_path) -> None:  # noqa: ANN001
+    from pipelines.boilerplate import SQLiteLineStore
+
+    store = SQLiteLineStore(tmp_path / "lines.sqlite", max_lines_per_domain=50)
+    for page in range(100):
+        store.add_page("site.example", ["footer", f"a {page}", f"b {page}"])
+    assert store.line_counts("site.example", ["footer"]) == {"footer": 100}
+    (size,) = store.db.execute("SELECT count(*) FROM lines").fetchone()
+    assert size <= 51  # pruned at the hundredth page: lines seen once are dropped
+    store.close()

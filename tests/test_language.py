@@ -62,6 +62,8 @@ def test_pipeline_filters_and_flags_mismatch() -> None:
     assert stats.values["newscorpus/language/declared_mismatch"] == 1
     with pytest.raises(LanguageNotWanted):
         asyncio.run(pipeline.process_item({"text": TEXTS["de"]}))
+    asyncio.run(pipeline.process_item({"text": TEXTS["en"], "_expected_languages": ["ko"]}))
+    assert stats.values["newscorpus/language/unexpected_for_site"] == 1
 
 
 def test_pipeline_in_worker_processes() -> None:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.incremental import Decision, RevisitPolicy, decide, text_fingerprint
+from crawler.incremental import Decision, RevisitPolicy, decide
 from crawler.recovery import recover_run, sync_state_from_run
 from crawler.state import DUPLICATE, REJECTED, WRITTEN, CrawlState, SeenPage, StateLocked
 from pipelines.drops import duplicate_record
 from pipelines.shards import PART_SUFFIX, iter_records, salvage_part, truncate_torn_line
+from pipelines.text_stats import text_fingerprint
 from pipelines.write import CorpusWriter
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
