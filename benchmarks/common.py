@@ -180,23 +180,28 @@ class TreeSampler(threading.Thread):
         self.pid = pid
         self.interval = interval
         self.result = TreeSample()
+        self._samples = 0
         self._stop_event = threading.Event()
 
     def sample(self) -> None:
         pids = process_tree(self.pid)
-        rss = pss = alive = 0
+        rss = alive = 0
         for pid in pids:
             value = rss_bytes(pid)
             if not value:
                 continue
             alive += 1
             rss += value
-            pss += pss_bytes(pid)
             cpu = cpu_seconds(pid)
             if cpu is not None:
                 self.result.cpu_by_pid[pid] = cpu
+        self._samples += 1
+        # PSS walks the page tables (smaps_rollup): a few ms for a large process. Read it at a new RSS peak
+        # and every fifth sample only, so the sampler stays a small load on a small machine.
+        if rss > self.result.peak_rss or self._samples % 5 == 0:
+            pss = sum(pss_bytes(pid) for pid in pids)
+            self.result.peak_pss = max(self.result.peak_pss, pss)
         self.result.peak_rss = max(self.result.peak_rss, rss)
-        self.result.peak_pss = max(self.result.peak_pss, pss)
         self.result.max_processes = max(self.result.max_processes, alive)
 
     def run(self) -> None:
@@ -216,11 +221,23 @@ class ChildRun:
 
     returncode: int
     wall: float
-    cpu: float  # user + system of the child and every descendant it waited for (wait4)
+    cpu: float  # user + system of the child and all its descendants (see run_measured)
     maxrss_single: int  # bytes: the largest single process of the tree (ru_maxrss)
     tree: TreeSample
     stdout: str = ""
     stderr: str = ""
+
+
+def become_subreaper() -> bool:
+    """Make orphaned descendants (a worker pool's fork server and the workers it forked, whose parent exits
+    first) children of this process instead of init, so their CPU time is reaped, and counted, here."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(36, 1, 0, 0, 0) == 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
 
 
 def run_measured(
@@ -230,10 +247,20 @@ def run_measured(
     env: dict[str, str] | None = None,
     interval: float = 0.2,
     stream_stderr: bool = False,
+    linger: float = 30.0,
 ) -> ChildRun:
-    """Run ``command`` and measure it with ``os.wait4`` (CPU, ru_maxrss) and a :class:`TreeSampler`."""
+    """Run ``command`` and measure its whole process tree.
+
+    CPU: ``RUSAGE_CHILDREN`` of this process before and after, with this process a child subreaper, so every
+    descendant is counted once it exits, also those whose parent did not wait for them (``os.wait4`` on the
+    child alone misses a fork server's workers). Descendants still running when the child exits get
+    ``linger`` seconds to finish. Memory: the :class:`TreeSampler` and the child's ``ru_maxrss``.
+    """
+    import resource
     import tempfile
 
+    become_subreaper()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=None if stream_stderr else err)
@@ -241,9 +268,11 @@ def run_measured(
         sampler.start()
         deadline = started + timeout if timeout else None
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+            if pid == proc.pid:
                 break
+            if pid:
+                continue  # an orphaned descendant, reaped: its CPU time is now in RUSAGE_CHILDREN
             if deadline and time.perf_counter() > deadline:
                 for child in reversed(process_tree(proc.pid)):
                     with contextlib.suppress(ProcessLookupError):
@@ -252,12 +281,24 @@ def run_measured(
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         tree = sampler.stop()
+        others = set(tree.cpu_by_pid) - {proc.pid}
+        until = time.perf_counter() + linger
+        while others and time.perf_counter() < until:
+            try:
+                if os.wait4(-1, os.WNOHANG)[0]:
+                    continue
+            except ChildProcessError:
+                break
+            if not any(os.path.exists(f"/proc/{p}") for p in others):
+                break
+            time.sleep(0.05)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.seek(0)
         err.seek(0)
         return ChildRun(
             returncode=proc.returncode,
             wall=wall,
-            cpu=usage.ru_utime + usage.ru_stime,
+            cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
             maxrss_single=usage.ru_maxrss * 1024,
             tree=tree,
             stdout=out.read().decode("utf-8", "replace"),
@@ -322,7 +363,8 @@ def environment() -> dict[str, Any]:
     }
 
 
-def write_report(path: Path, report: dict[str, Any]) -> None:
+def write_report(path: Path, report: dict[str, Any], quiet: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
-    print(f"figures written to {path}")
+    if not quiet:
+        print(f"figures written to {path}")

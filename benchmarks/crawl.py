@@ -23,7 +23,7 @@ The three ways, each a child process with the same concurrency (``CONCURRENT_REQ
   dedupe, write, crawl state), ``-s NEWSCORPUS_WORKERS=N`` when ``--workers`` is given.
 
 Per way: pages/s (article pages / wall time of the process, start-up included), CPU seconds of the process
-and every descendant it waited for (``os.wait4``), peak RSS and PSS of the process tree (``/proc`` every
+and all its descendants (worker pools included, see ``common.run_measured``), peak RSS and PSS of the process tree (``/proc`` every
 0.2 s, summed), the most processes seen at once, articles written, and the server's CPU seconds over the same
 interval, so a reader sees the server is not the bottleneck; "cores busy" is CPU seconds / wall seconds.
 ``--rounds 2`` repeats the three, in reverse order the second time. Figures go to
@@ -88,12 +88,18 @@ _CANONICAL = re.compile(
     re.I,
 )
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
-#: Text nodes with at least this many words are prose and get their words permuted; shorter ones (menus,
-#: buttons, share bars) stay as they are, so every copy keeps its site's furniture.
+#: Text nodes with at least this many words (or characters, for scripts written without spaces) are prose
+#: and get their words permuted; shorter ones (menus, buttons, share bars) stay as they are, so every copy
+#: keeps its site's furniture.
 PROSE_MIN_WORDS = 5
+PROSE_MIN_CHARS = 40
 #: Words are permuted within blocks of this many, in order of frequency on the page: "the" becomes another
 #: common word, a rare name another rare word, so the text keeps its language and its shape.
 BLOCK = 16
+
+
+def _is_prose(text: str) -> bool:
+    return len(text.split()) >= PROSE_MIN_WORDS or len(text.strip()) >= PROSE_MIN_CHARS
 
 
 class PageVariants:
@@ -105,9 +111,7 @@ class PageVariants:
         except UnicodeDecodeError:
             text, self.encoding = page.html.decode("cp1252", errors="replace"), "cp1252"
         self.parts = _PROTECTED.split(_CANONICAL.sub("", text))
-        self.prose = [
-            i for i in range(0, len(self.parts), 2) if len(self.parts[i].split()) >= PROSE_MIN_WORDS
-        ]
+        self.prose = [i for i in range(0, len(self.parts), 2) if _is_prose(self.parts[i])]
         counts = Counter(w for i in self.prose for w in _WORD.findall(self.parts[i]))
         self.vocabulary = [w for w, _ in counts.most_common()]
 

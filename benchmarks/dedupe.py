@@ -471,11 +471,19 @@ def main(argv: list[str] | None = None) -> int:
     env = environment()
     source, _ = source_texts(args.data)
     print(f"documents drawn from {source}; copies {args.copies:.0%}; memory cap per child {mib(max_rss)} MiB")
-    results = []
+    results: list[dict[str, Any]] = []
+    report: dict[str, Any] = {
+        "sizes": sizes,
+        "copies": args.copies,
+        "max_rss_bytes": max_rss,
+        "results": results,
+        "environment": env,
+    }
     for size in sizes:
         for kind in kinds:
             print(f"{kind} index, {size} documents ...", flush=True)
             results.append(measure(size, kind, args, max_rss))
+            write_report(args.out, report, quiet=True)  # what is done so far survives a later failure
     print()
     print_results(results)
     print(
@@ -489,11 +497,8 @@ def main(argv: list[str] | None = None) -> int:
             for label, ok in checks.items():
                 verdict = "not measured" if ok is None else ("met" if ok else "MISSED")
                 print(f"  [{verdict}] {kind}: {label}")
-    write_report(
-        args.out,
-        {"sizes": sizes, "copies": args.copies, "max_rss_bytes": max_rss, "results": results, "targets": targets,
-         "environment": env},
-    )  # fmt: skip
+    report["targets"] = targets
+    write_report(args.out, report)
     return 1 if any(r.get("failed") is not None for r in results) else 0
 
 
