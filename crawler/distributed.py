@@ -288,12 +288,26 @@ redis.call('HSET', KEYS[2], field, item[2] .. '\\n' .. item[1])
 return {field, item[1]}
 """
 
-# KEYS: dupefilter, requests. ARGV: fingerprint, score, data, dont_filter. scrapy-redis's SADD-then-ZADD in
-# one round trip.
-_PUSH = """
-if ARGV[4] == '0' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-return 1
+# KEYS: dupefilter, requests, inflight hash, inflight-seeds hash. ARGV[1] the number n of requests, then n
+# times (fingerprint, score, data, dont_filter), then fields of the in-flight hash to release, '--', seeds to
+# release. scrapy-redis's SADD-then-ZADD for a batch of requests, and the in-flight entries they came from
+# released after them, atomically: a worker killed before this script lost nothing (its entries are still in
+# flight and will be requeued). Returns the number of requests queued (the others were seen already).
+_FLUSH = """
+local n = tonumber(ARGV[1])
+local added = 0
+for i = 0, n - 1 do
+  local b = 2 + 4 * i
+  if ARGV[b + 3] ~= '0' or redis.call('SADD', KEYS[1], ARGV[b]) == 1 then
+    redis.call('ZADD', KEYS[2], ARGV[b + 1], ARGV[b + 2])
+    added = added + 1
+  end
+end
+local hash = KEYS[3]
+for i = 2 + 4 * n, #ARGV do
+  if ARGV[i] == '--' then hash = KEYS[4] else redis.call('HDEL', hash, ARGV[i]) end
+end
+return added
 """
 
 # KEYS: inflight hash, requests, inflight-seeds hash, seeds. Puts everything a worker had taken back.
@@ -334,7 +348,7 @@ class Cluster:
         self.keys = Keys(namespace)
         self.namespace = namespace
         self._pop = client.register_script(_POP)
-        self._push = client.register_script(_PUSH)
+        self._flush = client.register_script(_FLUSH)
         self._requeue = client.register_script(_REQUEUE)
         self._take_seed = client.register_script(_TAKE_SEED)
 
@@ -430,9 +444,31 @@ class Cluster:
 
     # -- requests
 
+    def flush(
+        self,
+        worker: str,
+        requests: Sequence[tuple[str, int, bytes, bool]] = (),
+        fields: Sequence[str] = (),
+        seeds: Sequence[int] = (),
+    ) -> int:
+        """Queue ``requests`` (fingerprint, priority, data, dont_filter), then release in-flight ``fields`` and
+        ``seeds`` of ``worker``, in one atomic step; returns how many requests were new."""
+        if not requests and not fields and not seeds:
+            return 0
+        args: list[Any] = [len(requests)]
+        for fingerprint, priority, data, dont_filter in requests:
+            args += [fingerprint, -priority, data, 1 if dont_filter else 0]
+        args += [*fields, "--", *seeds]
+        keys = [
+            self.keys.dupefilter,
+            self.keys.requests,
+            self.keys.inflight(worker),
+            self.keys.inflight_seeds(worker),
+        ]
+        return int(self._flush(keys=keys, args=args))
+
     def push(self, fingerprint: str, priority: int, data: bytes, dont_filter: bool) -> bool:
-        args = [fingerprint, -priority, data, 1 if dont_filter else 0]
-        return bool(self._push(keys=[self.keys.dupefilter, self.keys.requests], args=args))
+        return bool(self.flush("-", [(fingerprint, priority, data, dont_filter)]))
 
     def pop(self, worker: str) -> tuple[str, bytes] | None:
         result = self._pop(
@@ -564,20 +600,35 @@ class DistributedScheduler(RedisScheduler):
     the outcome; it also sets the engine's heartbeat to ``NEWSCORPUS_DISTRIBUTED_POLL`` so an idle worker sees
     new requests from others quickly. Both are private Scrapy attributes: :meth:`open` fails loudly if a Scrapy
     version lacks them rather than lose requests silently.
+
+    Round trips are batched: new requests (a sitemap yields hundreds) and the releases of finished requests
+    wait in this process until the next pop, idle check or close, and go in one script, the requests first.
+    A worker killed with some waiting loses nothing: the requests they came from were not released yet, so
+    they are requeued and found again. (So ``enqueue_request`` cannot say at once whether a request was seen
+    before; the duplicates are counted as ``newscorpus/distributed/filtered_requests`` when flushed.)
     """
 
     worker = ""
     cluster: Cluster
     poll = 1.0
+    max_batch = 500
+    _requests: list[tuple[str, int, bytes, bool]]
+    _released: list[str]
+    _released_seeds: list[int]
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DistributedScheduler:
+        global _SCHEDULER
         scheduler: DistributedScheduler = super().from_crawler(crawler)
         config = DistributedConfig.from_settings(crawler.settings)
         scheduler.crawler = crawler
         scheduler.worker = config.worker_id
         scheduler.poll = config.poll
         scheduler.cluster = Cluster(scheduler.server, config.namespace)
+        scheduler._requests = []
+        scheduler._released = []
+        scheduler._released_seeds = []
+        _SCHEDULER = scheduler
         return scheduler
 
     def open(self, spider: Any) -> None:
@@ -601,17 +652,33 @@ class DistributedScheduler(RedisScheduler):
         slot.remove_request = remove_request
         engine._SLOT_HEARTBEAT_INTERVAL = self.poll
 
+    def close(self, reason: str) -> None:
+        self.flush()
+        super().close(reason)
+
+    def flush(self) -> None:
+        """Send the waiting requests, then the releases, in one round trip."""
+        if not (self._requests or self._released or self._released_seeds):
+            return
+        requests, fields, seeds = self._requests, self._released, self._released_seeds
+        added = self.cluster.flush(self.worker, requests, fields, seeds)
+        self._requests, self._released, self._released_seeds = [], [], []
+        if self.stats and len(requests) > added:
+            self.stats.inc_value("newscorpus/distributed/filtered_requests", len(requests) - added)
+
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = self.df.request_fingerprint(request)
-        data = self.queue._encode_request(request)
-        if not self.cluster.push(fingerprint, request.priority, data, request.dont_filter):
-            self.df.log(request, self.spider)
-            return False
+        self._requests.append(
+            (fingerprint, request.priority, self.queue._encode_request(request), request.dont_filter)
+        )
+        if len(self._requests) >= self.max_batch:
+            self.flush()
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
+        self.flush()
         popped = self.cluster.pop(self.worker)
         if popped is None:
             return None
@@ -622,10 +689,21 @@ class DistributedScheduler(RedisScheduler):
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    def has_pending_requests(self) -> bool:
+        self.flush()
+        return super().has_pending_requests()
+
     def finished(self, request: Request) -> None:
         field = request.meta.get("newscorpus_inflight")
         if field and field.startswith(self.worker + ":"):
-            self.cluster.release(self.worker, field)
+            self._released.append(field)
+
+    def release_seed(self, seed: int) -> None:
+        """A seed's start requests were queued: release it after them."""
+        self._released_seeds.append(seed)
+
+
+_SCHEDULER: DistributedScheduler | None = None
 
 
 class Membership:
@@ -772,7 +850,10 @@ class WorkerExtension:
                 yield from spider.start_requests_for_profiles([seed])
             except Exception:
                 logger.exception("seed %d cannot be started; dropped", seed)
-            self.cluster.release_seed(self.worker, seed)
+            if _SCHEDULER is not None:
+                _SCHEDULER.release_seed(seed)  # after its requests, in the scheduler's next flush
+            else:
+                self.cluster.release_seed(self.worker, seed)
             self.crawler.stats.inc_value("newscorpus/distributed/seeds_started")
 
     def spider_idle(self, spider: Any) -> None:
@@ -783,6 +864,8 @@ class WorkerExtension:
             for request in self.start_requests(spider):
                 self.crawler.engine.crawl(request)
                 started += 1
+            if _SCHEDULER is not None:
+                _SCHEDULER.flush()
             work = self.cluster.pending_work()
         except redis.RedisError as exc:
             # Whether the cluster is done cannot be known: wait (the heartbeat gives up after the TTL).
@@ -824,6 +907,7 @@ class DistributedCleanPipeline(CleanPipeline):
 
         pipeline = super().from_crawler(crawler)
         if pipeline.boilerplate is not None:
+            # Whatever local store the clean stage chose (it is opened lazily, so never), the counts are shared.
             config = DistributedConfig.from_settings(crawler.settings)
             pipeline.boilerplate.store = RedisLineStore(
                 connect(config.redis_url), config.namespace, pipeline.boilerplate.config.max_lines_per_domain
@@ -833,7 +917,10 @@ class DistributedCleanPipeline(CleanPipeline):
 
 def open_shared_state(settings: Any) -> Any:
     """The crawl state of a distributed crawl (``crawler.redis_state``)."""
+    from crawler.extensions import state_dir
     from crawler.redis_state import RedisCrawlState
 
     config = DistributedConfig.from_settings(settings)
-    return RedisCrawlState(connect(config.redis_url), config.namespace, config.worker_id)
+    local = state_dir(settings)
+    folder = local / "workers" / config.worker_id if local is not None else None
+    return RedisCrawlState(connect(config.redis_url), config.namespace, config.worker_id, folder)

@@ -17,6 +17,7 @@ import os
 import socket
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from crawler.state import SeenPage, url_key
@@ -53,10 +54,12 @@ class RedisCrawlState:
     """A :class:`~crawler.state.StateStore` in Redis. ``worker`` names this process in the run ledger and
     owns the pending dedupe decisions that :meth:`record` confirms."""
 
-    #: No state folder: the dedupe index and the line counts live in Redis too.
-    folder = None
-
-    def __init__(self, client: Any, namespace: str = "newscorpus", worker: str = "") -> None:
+    def __init__(
+        self, client: Any, namespace: str = "newscorpus", worker: str = "", folder: Path | None = None
+    ) -> None:
+        #: A local folder of this worker's own, for components that keep files beside the state (none of the
+        #: shared state is there: the distributed crawl puts the dedupe index and line counts in Redis).
+        self.folder = folder
         self.client = client
         self.namespace = namespace
         self.worker = worker
