@@ -9,14 +9,13 @@ state agrees with the outputs whatever the moment of the kill.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from crawler.state import DUPLICATE, REJECTED, WRITTEN, CrawlState
-from pipelines.shards import iter_records, shard_index
+from pipelines.shards import iter_records, read_jsonl, shard_index
 from pipelines.text_stats import text_fingerprint
 from pipelines.write import CorpusWriter, WriterConfig, repair_run_files
 
@@ -57,10 +56,10 @@ def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: s
     for record in _run_articles(run_dir, prefix):
         record_article(state, record, run_id)
         count += 1
-    for record in _read(run_dir / "duplicates.jsonl"):
+    for record in read_jsonl(run_dir / "duplicates.jsonl"):
         state.record([record.get("url")], DUPLICATE, article_id=record.get("id"), run_id=run_id)
         count += 1
-    for record in _read(run_dir / "rejected.jsonl"):
+    for record in read_jsonl(run_dir / "rejected.jsonl"):
         if is_permanent_rejection(record):
             state.record(
                 [record.get("url")],
@@ -86,7 +85,7 @@ def reconcile_dedupe_index(
     if not (state.folder / INDEX_FILE).exists():
         return 0
     on_disk = {r.get("id") for r in _run_articles(run_dir, prefix)}
-    on_disk |= {r.get("id") for r in _read(run_dir / "duplicates.jsonl")}
+    on_disk |= {r.get("id") for r in read_jsonl(run_dir / "duplicates.jsonl")}
     index = open_index(state.folder)
     index.open(params)
     try:
@@ -160,15 +159,3 @@ def _run_articles(run_dir: Path, prefix: str) -> Iterator[dict[str, Any]]:
     for path in sorted(run_dir.iterdir()):
         if shard_index(path.name, prefix) is not None and not path.name.endswith(".part"):
             yield from iter_records(path)
-
-
-def _read(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError:
-                    continue

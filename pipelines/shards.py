@@ -77,6 +77,21 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The lines of an append-only JSONL file (duplicates, rejected, updates). A missing file has none; a line
+    that does not parse (a torn last line before recovery cut it) is logged and skipped, never fatal."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                logger.warning("%s:%d is not JSON; skipped", path, number)
+
+
 def file_digest(path: Path) -> tuple[str, int]:
     """sha256 and size of a finished file, read in blocks."""
     digest = hashlib.sha256()

@@ -35,6 +35,7 @@ from pipelines.shards import (
     file_digest,
     fsync_dir,
     iter_records,
+    read_jsonl,
     rewrite_shard,
     salvage_part,
     shard_index,
@@ -147,10 +148,10 @@ class CorpusWriter:
             self.written += lines
             sha, size = file_digest(path)
             shards.append(ShardInfo(path.name, lines, size, sha))
-        for record in _read_jsonl(self.run_dir / self.config.file_name("duplicates")):
+        for record in read_jsonl(self.run_dir / self.config.file_name("duplicates")):
             retracted = record.get("id") in written_ids and record.get("id") != record.get("duplicate_of")
             self._note_duplicate(record, retracted)
-        for record in _read_jsonl(self.run_dir / self.config.file_name("rejected")):
+        for record in read_jsonl(self.run_dir / self.config.file_name("rejected")):
             self._note_rejected(record)
         if shards:
             logger.info(
@@ -279,22 +280,6 @@ def repair_run_files(run_dir: Path, prefix: str = "articles", worker: str | None
     for name in (names.file_name(stem) for stem in ("duplicates", "rejected", "updates")):
         if removed := truncate_torn_line(run_dir / name):
             logger.warning("cut a torn last line (%d bytes) off %s", removed, run_dir / name)
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Lines of an append-only JSONL file; a line that does not parse is logged and skipped."""
-    if not path.exists():
-        return []
-    records = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                logger.warning("%s:%d is not JSON; skipped", path, number)
-    return records
 
 
 def _domain_of(url: str | None) -> str:
