@@ -339,7 +339,7 @@ def environment() -> dict[str, Any]:
             )
         except OSError:
             return ""
-        return done.stdout.strip()
+        return done.stdout.rstrip()
 
     versions = {}
     for name in ("scrapy", "trafilatura", "twisted", "lxml", "langdetect", "rensa", "numpy"):

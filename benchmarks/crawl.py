@@ -82,7 +82,10 @@ SEED = 20261120
 # --------------------------------------------------------------------------------------------------- the site
 
 _PROTECTED = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
-_WORD = re.compile(r"(?<![&#\w])[^\W\d_]{2,}")  # letters only; never part of an entity such as &amp;
+#: A word: a run of letters (never part of an entity such as &amp;), or one kana or CJK character, since
+#: those scripts do not separate words and a run is a whole clause.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_WORD = re.compile(rf"[{_CJK}]|(?<![&#\w])[^\W\d_{_CJK}]{{2,}}")
 _CANONICAL = re.compile(
     r"""<link\b[^>]*\brel\s*=\s*["']?canonical\b[^>]*>|<meta\b[^>]*\bproperty\s*=\s*["']?og:url\b[^>]*>""",
     re.I,
