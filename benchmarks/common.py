@@ -219,6 +219,7 @@ class TreeSampler(threading.Thread):
 class ChildRun:
     """How a child process ran: exit status, wall time, CPU (with its waited-for descendants), memory."""
 
+    pid: int
     returncode: int
     wall: float
     cpu: float  # user + system of the child and all its descendants (see run_measured)
@@ -296,6 +297,7 @@ def run_measured(
         out.seek(0)
         err.seek(0)
         return ChildRun(
+            pid=proc.pid,
             returncode=proc.returncode,
             wall=wall,
             cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),

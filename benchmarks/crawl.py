@@ -23,9 +23,10 @@ The three ways, each a child process with the same concurrency (``CONCURRENT_REQ
   dedupe, write, crawl state), ``-s NEWSCORPUS_WORKERS=N`` when ``--workers`` is given.
 
 Per way: pages/s (article pages / wall time of the process, start-up included), CPU seconds of the process
-and all its descendants (worker pools included, see ``common.run_measured``), peak RSS and PSS of the process tree (``/proc`` every
-0.2 s, summed), the most processes seen at once, articles written, and the server's CPU seconds over the same
-interval, so a reader sees the server is not the bottleneck; "cores busy" is CPU seconds / wall seconds.
+and all its descendants (worker pools included, see ``common.run_measured``), peak RSS and PSS of the process
+tree (``/proc`` every 0.2 s, summed), the most processes seen at once, articles written, and the server's CPU seconds over the same
+interval, so a reader sees the server is not the bottleneck. "cores busy" is CPU seconds / wall seconds,
+"main proc" the same for the crawl process alone (the reactor: near 1.00 it is what holds the crawl back).
 ``--rounds 2`` repeats the three, in reverse order the second time. Figures go to
 ``benchmarks/results/crawl.json``. The pages belong to their publishers: they are read at run time, only
 figures are written, and the temporary site is removed.
@@ -356,6 +357,7 @@ def measure(mode: str, server: Server, origin: str, work: Path, args: argparse.N
         "cpu_seconds": run.cpu,
         "cpu_ms_per_page": 1000 * run.cpu / args.pages,
         "cpu_seen_in_proc_seconds": run.tree.cpu_seen,
+        "cpu_main_process_seconds": run.tree.cpu_by_pid.get(run.pid, 0.0),
         "peak_rss_tree_bytes": run.tree.peak_rss,
         "peak_pss_tree_bytes": run.tree.peak_pss,
         "maxrss_largest_process_bytes": run.maxrss_single,
@@ -379,6 +381,7 @@ def print_rounds(rounds: list[list[dict[str, Any]]], workers: int | None) -> Non
         "wall s",
         "CPU s",
         "cores busy",
+        "main proc",
         "CPU ms/page",
         "peak RSS MiB",
         "peak PSS MiB",
@@ -399,6 +402,7 @@ def print_rounds(rounds: list[list[dict[str, Any]]], workers: int | None) -> Non
                     f"{r['wall_seconds']:.1f}",
                     f"{r['cpu_seconds']:.1f}",
                     f"{r['cpu_seconds'] / r['wall_seconds']:.2f}",
+                    f"{r['cpu_main_process_seconds'] / r['wall_seconds']:.2f}",
                     f"{r['cpu_ms_per_page']:.1f}",
                     mib(r["peak_rss_tree_bytes"]),
                     mib(r["peak_pss_tree_bytes"]),
