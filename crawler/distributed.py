@@ -278,36 +278,35 @@ def shared_targets(settings: Any) -> tuple[SharedTargets, Derived[Any]]:
 
 # -- the cluster ---------------------------------------------------------------------------------------------
 
-# KEYS: requests, inflight hash, counter. ARGV[1] worker. Pops the best request into the worker's in-flight
-# hash ("<score>\n<data>" under a unique field) in one step: no moment where it is in neither.
-_POP = """
-local item = redis.call('ZPOPMIN', KEYS[1])
-if #item == 0 then return false end
-local field = ARGV[1] .. ':' .. redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[2], field, item[2] .. '\\n' .. item[1])
-return {field, item[1]}
-"""
-
-# KEYS: dupefilter, requests, inflight hash, inflight-seeds hash. ARGV[1] the number n of requests, then n
-# times (fingerprint, score, data, dont_filter), then fields of the in-flight hash to release, '--', seeds to
-# release. scrapy-redis's SADD-then-ZADD for a batch of requests, and the in-flight entries they came from
-# released after them, atomically: a worker killed before this script lost nothing (its entries are still in
-# flight and will be requeued). Returns the number of requests queued (the others were seen already).
+# KEYS: dupefilter, requests, inflight hash, inflight-seeds hash, sequence. ARGV[1] the number n of requests,
+# ARGV[2] '1' to pop a request afterwards, ARGV[3] the worker, then n times (fingerprint, score, data,
+# dont_filter), then fields of the in-flight hash to release, '--', seeds to release. scrapy-redis's
+# SADD-then-ZADD for a batch of requests, the in-flight entries they came from released after them, and the
+# next request popped into the in-flight hash, all in one atomic step: a worker killed before it lost nothing
+# (what it was releasing is still in flight and will be requeued). Returns {queued, field, data} or {queued}.
 _FLUSH = """
 local n = tonumber(ARGV[1])
 local added = 0
 for i = 0, n - 1 do
-  local b = 2 + 4 * i
+  local b = 4 + 4 * i
   if ARGV[b + 3] ~= '0' or redis.call('SADD', KEYS[1], ARGV[b]) == 1 then
     redis.call('ZADD', KEYS[2], ARGV[b + 1], ARGV[b + 2])
     added = added + 1
   end
 end
 local hash = KEYS[3]
-for i = 2 + 4 * n, #ARGV do
+for i = 4 + 4 * n, #ARGV do
   if ARGV[i] == '--' then hash = KEYS[4] else redis.call('HDEL', hash, ARGV[i]) end
 end
-return added
+if ARGV[2] == '1' then
+  local item = redis.call('ZPOPMIN', KEYS[2])
+  if #item > 0 then
+    local field = ARGV[3] .. ':' .. redis.call('INCR', KEYS[5])
+    redis.call('HSET', KEYS[3], field, item[2] .. '\\n' .. item[1])
+    return {added, field, item[1]}
+  end
+end
+return {added}
 """
 
 # KEYS: inflight hash, requests, inflight-seeds hash, seeds. Puts everything a worker had taken back.
@@ -347,7 +346,6 @@ class Cluster:
         self.client = client
         self.keys = Keys(namespace)
         self.namespace = namespace
-        self._pop = client.register_script(_POP)
         self._flush = client.register_script(_FLUSH)
         self._requeue = client.register_script(_REQUEUE)
         self._take_seed = client.register_script(_TAKE_SEED)
@@ -450,12 +448,14 @@ class Cluster:
         requests: Sequence[tuple[str, int, bytes, bool]] = (),
         fields: Sequence[str] = (),
         seeds: Sequence[int] = (),
-    ) -> int:
+        pop: bool = False,
+    ) -> tuple[int, tuple[str, bytes] | None]:
         """Queue ``requests`` (fingerprint, priority, data, dont_filter), then release in-flight ``fields`` and
-        ``seeds`` of ``worker``, in one atomic step; returns how many requests were new."""
-        if not requests and not fields and not seeds:
-            return 0
-        args: list[Any] = [len(requests)]
+        ``seeds`` of ``worker``, then (``pop``) move the best request into its in-flight hash: one atomic step.
+        Returns how many requests were new, and the popped (in-flight field, request data) or None."""
+        if not requests and not fields and not seeds and not pop:
+            return 0, None
+        args: list[Any] = [len(requests), 1 if pop else 0, worker]
         for fingerprint, priority, data, dont_filter in requests:
             args += [fingerprint, -priority, data, 1 if dont_filter else 0]
         args += [*fields, "--", *seeds]
@@ -464,20 +464,17 @@ class Cluster:
             self.keys.requests,
             self.keys.inflight(worker),
             self.keys.inflight_seeds(worker),
+            self.keys.counter,
         ]
-        return int(self._flush(keys=keys, args=args))
+        result = self._flush(keys=keys, args=args)
+        popped = (result[1].decode(), result[2]) if len(result) > 1 else None
+        return int(result[0]), popped
 
     def push(self, fingerprint: str, priority: int, data: bytes, dont_filter: bool) -> bool:
-        return bool(self.flush("-", [(fingerprint, priority, data, dont_filter)]))
+        return bool(self.flush("-", [(fingerprint, priority, data, dont_filter)])[0])
 
     def pop(self, worker: str) -> tuple[str, bytes] | None:
-        result = self._pop(
-            keys=[self.keys.requests, self.keys.inflight(worker), self.keys.counter], args=[worker]
-        )
-        if not result:
-            return None
-        field, data = result
-        return field.decode(), data
+        return self.flush(worker, pop=True)[1]
 
     def release(self, worker: str, field: str) -> None:
         self.client.hdel(self.keys.inflight(worker), field)
@@ -656,15 +653,16 @@ class DistributedScheduler(RedisScheduler):
         self.flush()
         super().close(reason)
 
-    def flush(self) -> None:
-        """Send the waiting requests, then the releases, in one round trip."""
-        if not (self._requests or self._released or self._released_seeds):
-            return
+    def flush(self, pop: bool = False) -> tuple[str, bytes] | None:
+        """Send the waiting requests, then the releases, and (``pop``) take the next request: one round trip."""
+        if not (self._requests or self._released or self._released_seeds or pop):
+            return None
         requests, fields, seeds = self._requests, self._released, self._released_seeds
-        added = self.cluster.flush(self.worker, requests, fields, seeds)
+        added, popped = self.cluster.flush(self.worker, requests, fields, seeds, pop)
         self._requests, self._released, self._released_seeds = [], [], []
         if self.stats and len(requests) > added:
             self.stats.inc_value("newscorpus/distributed/filtered_requests", len(requests) - added)
+        return popped
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = self.df.request_fingerprint(request)
@@ -678,8 +676,7 @@ class DistributedScheduler(RedisScheduler):
         return True
 
     def next_request(self) -> Request | None:
-        self.flush()
-        popped = self.cluster.pop(self.worker)
+        popped = self.flush(pop=True)
         if popped is None:
             return None
         field, data = popped

@@ -189,10 +189,15 @@ def test_workers_write_the_single_process_corpus(
         assert process.returncode == 0, stderr[-3000:]
     run_dir, manifest = merged(tmp_path)
     articles = check_against_single(run_dir, manifest, single)
-    # The work was shared: every worker fetched pages (the first one does not take the whole frontier).
-    assert all(w["written"] + w["duplicates"] + w["rejected"] > 0 for w in manifest["workers"]), manifest[
-        "workers"
-    ]
+    # The work was shared (the first worker does not take the whole frontier; on a site this small a late
+    # starter may find nothing left, so not every worker is required to have fetched).
+    fetched = {
+        w["worker"]: json.loads((run_dir / w["manifest"]).read_text())["stats"].get(
+            "response_received_count", 0
+        )
+        for w in manifest["workers"]
+    }
+    assert sum(n > 0 for n in fetched.values()) >= 2, fetched
     assert len({a["id"] for a in articles}) == len(articles)
     # Nothing left in Redis for a next run to trip on: no worker, nothing queued or in flight.
     import redis

@@ -192,3 +192,52 @@ def test_undo_restores_the_index_before_a_dead_workers_decisions(client: Any) ->
     assert again.check(item("fresh", story("vote-3"))).kind == "new"  # not an exact copy of itself
     full = again.check(item("full", story("rates-1")))
     assert full.keep and [r["id"] for r in full.retract] == ["cut"]
+
+
+# -- the frontier -------------------------------------------------------------------------------------------
+
+
+def test_every_lua_script_compiles(client: Any) -> None:
+    import crawler.distributed
+    import crawler.redis_state
+    import pipelines.boilerplate
+    import pipelines.dedupe_redis
+
+    scripts = [
+        value
+        for module in (
+            crawler.distributed,
+            crawler.redis_state,
+            pipelines.boilerplate,
+            pipelines.dedupe_redis,
+        )
+        for name, value in vars(module).items()
+        if name.startswith("_") and name.isupper() and isinstance(value, str) and "redis.call" in value
+    ]
+    assert len(scripts) >= 10
+    for script in scripts:
+        client.script_load(script)
+
+
+def test_frontier_pop_release_and_requeue(client: Any) -> None:
+    from crawler.distributed import Cluster
+
+    cluster = Cluster(client, "t")
+    added, popped = cluster.flush(
+        "w1", [("fp1", 10, b"req-a", False), ("fp2", 0, b"req-b\nwith newline", False)]
+    )
+    assert added == 2 and popped is None
+    assert cluster.push("fp1", 10, b"again", False) is False  # seen by the duplicate filter
+    assert cluster.push("fp1", 10, b"retry", True) is True  # dont_filter: queued anyway
+    field, data = cluster.pop("w1")  # type: ignore[misc]
+    assert data in (b"req-a", b"retry")  # the highest priority first
+    assert cluster.pending_work()["inflight"] == 0  # w1 is not registered: only members count
+    cluster.register("w1", 30, {})
+    assert cluster.pending_work() == {"queued": 2, "seeds": 0, "inflight": 1}
+    _, second = cluster.flush("w1", fields=[field], pop=True)  # release the first, take the next
+    assert second is not None and client.hkeys("t:inflight:w1") == [second[0].encode()]
+    assert cluster.requeue("w1") == (1, 0)
+    assert client.zcard("t:requests") == 2 and not client.exists("t:inflight:w1")
+    # A request's bytes survive the trip through the in-flight hash (newlines included).
+    datas = {cluster.pop("w2")[1] for _ in range(2)}  # type: ignore[index]
+    assert b"req-b\nwith newline" in datas | {second[1]} and len(datas) == 2
