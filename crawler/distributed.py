@@ -676,7 +676,15 @@ class DistributedScheduler(RedisScheduler):
         return True
 
     def next_request(self) -> Request | None:
-        popped = self.flush(pop=True)
+        try:
+            popped = self.flush(pop=True)
+        except redis.ResponseError:
+            # Not an outage (the heartbeat handles those) but a Redis that refuses our commands: stop.
+            logger.exception("worker %s: Redis refused the scheduler's script; stopping", self.worker)
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis-error"))
+            return None
         if popped is None:
             return None
         field, data = popped

@@ -311,7 +311,12 @@ def crash_now(point: str) -> None:
 
 #: How a crawl's close reason reads in the manifest and the run ledger. ("reaped": a distributed worker that
 #: lost Redis or was taken for dead, whose work the others took back.)
-_RUN_STATUS = {"shutdown": "stopped", "cancelled": "stopped", "reaped": "interrupted"}
+_RUN_STATUS = {
+    "shutdown": "stopped",
+    "cancelled": "stopped",
+    "reaped": "interrupted",
+    "redis-error": "interrupted",
+}
 
 
 class WritePipeline:
