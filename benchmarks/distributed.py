@@ -332,11 +332,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=600, help="article pages on the site (default 600)")
     parser.add_argument("--workers", default="1,2,3", help="worker counts to measure (default 1,2,3)")
     parser.add_argument("--no-single", action="store_true", help="skip the single-process reference")
+    parser.add_argument(
+        "--inline", action="store_true",
+        help="no extraction worker pool in any process (NEWSCORPUS_WORKERS=0): one core a crawler process",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
     args = parser.parse_args(argv)
     if shutil.which("redis-server") is None:
         print("redis-server is not installed (apt-get install redis-server)", file=sys.stderr)
         return 2
+    if args.inline:
+        FAST.extend(["-s", "NEWSCORPUS_WORKERS=0"])
     pool, source = templates()
     site = Site(args.pages, pool).start()
     rows = []
@@ -381,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "distributed",
         "command": "benchmarks/distributed.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "pages": args.pages,
+        "extraction_pool": "none (NEWSCORPUS_WORKERS=0)" if args.inline else "default (one process a core)",
         "templates": source,
         "machine": {
             "cpus": os.cpu_count(),
