@@ -97,7 +97,11 @@ class WorkerPoolExtension:
     def from_crawler(cls, crawler: Any) -> WorkerPoolExtension:
         workers = crawler.settings.get("NEWSCORPUS_WORKERS")
         count = default_workers() if workers in (None, "") else int(workers)
-        pool = WorkerPool(count, task_timeout=crawler.settings.getfloat("NEWSCORPUS_WORKER_TIMEOUT", 120.0))
+        pool = WorkerPool(
+            count,
+            task_timeout=crawler.settings.getfloat("NEWSCORPUS_WORKER_TIMEOUT", 120.0),
+            max_tasks_per_worker=crawler.settings.getint("NEWSCORPUS_WORKER_MAX_TASKS", 50_000),
+        )
         extension = cls(pool)
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)

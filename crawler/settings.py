@@ -17,6 +17,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_DELAY = 0.25
 CONCURRENT_REQUESTS = 32
+# Scrapy starts this many asyncio tasks for every response's output, however short; an article response yields
+# one item (whose stages await the worker pool), so its default of 100 only costs reactor time.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 30
 # A news page over 20 MB is not an article page; the cap also bounds decompressed (gzip-bomb) bodies.
@@ -46,6 +49,8 @@ EXTENSIONS = {
 # Worker processes for extraction, cleaning and language detection ("" = one a core; 0 = inline).
 NEWSCORPUS_WORKERS = ""
 NEWSCORPUS_WORKER_TIMEOUT = 120.0
+# A worker process is replaced after this many tasks (about four a page), bounding what a leak could grow to.
+NEWSCORPUS_WORKER_MAX_TASKS = 50000
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 NEWSCORPUS_STATE_ENABLED = True
 NEWSCORPUS_RESUME = False

@@ -48,6 +48,7 @@ from pipelines.dedupe_index import DedupeIndex, IndexEntry, IndexUpdate, MemoryD
 from pipelines.drops import Duplicate, ExactDuplicate, NearDuplicate, RewordedDuplicate, duplicate_record
 from pipelines.fingerprint import Fingerprint, FingerprintConfig, band_keys, fingerprint, overlap
 from pipelines.text_quality import word_quality
+from pipelines.worker_pool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,21 @@ def better(a: IndexEntry, b: IndexEntry, config: DedupeConfig) -> bool:
     return da is not None and db is None
 
 
+@dataclass(frozen=True)
+class TextFeatures:
+    """What the check needs from the text alone: the CPU-heavy part (shingling, MinHash, word quality), which
+    the crawl computes in a worker process so that the reactor only queries and updates the index."""
+
+    fingerprint: Fingerprint
+    quality: float | None
+    length: int
+
+
+def text_features(text: str, language: str | None, config: FingerprintConfig) -> TextFeatures:
+    """The worker task of the dedupe stage (also what ``Deduplicator.check`` runs when not given features)."""
+    return TextFeatures(fingerprint(text, config), word_quality(text, language or "en"), len(text.split()))
+
+
 class Deduplicator:
     """The stage's logic, without Scrapy: ``check(record) -> Decision`` for one record after another.
 
@@ -244,14 +260,18 @@ class Deduplicator:
 
     # -- the decision -------------------------------------------------------------------------------------
 
-    def check(self, record: dict[str, Any]) -> Decision:
-        """Decide one record (a dict with at least ``text``; see ``crawler.items`` for the other fields)."""
+    def check(self, record: dict[str, Any], features: TextFeatures | None = None) -> Decision:
+        """Decide one record (a dict with at least ``text``; see ``crawler.items`` for the other fields).
+
+        ``features``: ``text_features`` of the record's text and language with this deduplicator's fingerprint
+        configuration, when the caller computed them elsewhere (in a worker process)."""
         self.open()
         self.counts["checked"] += 1
         rid = record_id(record)
-        text = record.get("text") or ""
-        fp = fingerprint(text, self.fp_config)
-        entry = self._entry(record, rid, text, fp)
+        if features is None:
+            features = text_features(record.get("text") or "", record.get("language"), self.fp_config)
+        fp = features.fingerprint
+        entry = self._entry(record, rid, features)
         keys = band_keys(fp.signature, self.config.rows_per_band)
 
         url_key, text_key = f"u:{rid}", f"t:{fp.text_hash}"
@@ -394,7 +414,8 @@ class Deduplicator:
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
-    def _entry(self, record: dict[str, Any], rid: str, text: str, fp: Fingerprint) -> IndexEntry:
+    def _entry(self, record: dict[str, Any], rid: str, features: TextFeatures) -> IndexEntry:
+        fp = features.fingerprint
         url = record.get("url") or record.get("canonical_url")
         domain = record.get("domain") or (urlsplit(str(url)).hostname if url else None)
         return IndexEntry(
@@ -405,8 +426,8 @@ class Deduplicator:
             domain=domain,
             title=record.get("title"),
             priority=int(record.get("_source_priority") or 0),
-            quality=word_quality(text, record.get("language") or "en"),
-            length=len(text.split()),
+            quality=features.quality,
+            length=features.length,
             date=record.get("date_published"),
             text_hash=fp.text_hash,
             signature=fp.signature,
@@ -452,10 +473,18 @@ def open_index(state_dir: str | Path | None) -> DedupeIndex:
 class DedupePipeline:
     """Scrapy adapter: drops copies with the drop class of their level, or passes the better copy on."""
 
-    def __init__(self, config: DedupeConfig, state_dir: str | Path | None, run_id: str | None = None) -> None:
+    def __init__(
+        self,
+        config: DedupeConfig,
+        state_dir: str | Path | None,
+        run_id: str | None = None,
+        pool: WorkerPool | None = None,
+    ) -> None:
         self.config = config
+        self.fp_config = config.fingerprint_config()
         self.state_dir = state_dir
         self.run_id = run_id
+        self.pool = pool or WorkerPool(0)
         self.stats: Any = None
         self.dedup: Deduplicator | None = None
         self.make_dedup: Callable[[], Deduplicator] | None = None
@@ -467,7 +496,7 @@ class DedupePipeline:
         settings = crawler.settings
         if not settings.getbool(SETTINGS_PREFIX + "ENABLED", True):
             raise NotConfigured("dedupe switched off (NEWSCORPUS_DEDUP_ENABLED=False)")
-        from crawler.extensions import crawl_state_extension
+        from crawler.extensions import crawl_state_extension, worker_pool
 
         # The index lives in the crawl state folder, so copies are caught across runs; no state, no persistence.
         state_ext = crawl_state_extension(crawler)
@@ -477,6 +506,7 @@ class DedupePipeline:
             if state_ext is not None
             else (settings.get("NEWSCORPUS_STATE_DIR") or None),
             settings.get("NEWSCORPUS_RUN_ID") or None,
+            worker_pool(crawler),
         )
         pipeline.stats = crawler.stats
         if settings.getbool("NEWSCORPUS_DISTRIBUTED"):
@@ -495,7 +525,7 @@ class DedupePipeline:
             self.dedup = Deduplicator(self.config, open_index(self.state_dir), self.run_id)
         self.dedup.open()
 
-    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         if self.dedup is None:
             self.open_spider(spider)
         assert self.dedup is not None
@@ -503,7 +533,12 @@ class DedupePipeline:
             # A re-fetch of an article already kept (a correction): not a copy of it.
             self._inc("updates_passed")
             return item
-        decision = self.dedup.check(item)
+        # Shingling and MinHash run in a worker; the check itself (index query and update) runs here, on the
+        # reactor, in one go with no await inside, so two items can never interleave their decisions.
+        features = await self.pool.run(
+            text_features, item.get("text") or "", item.get("language"), self.fp_config
+        )
+        decision = self.dedup.check(item, features)
         self._inc("checked")
         if not decision.keep:
             self._inc(decision.kind)

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from pipelines.dedupe import Decision, DedupeConfig, Deduplicator
+from pipelines.dedupe import Decision, DedupeConfig, Deduplicator, TextFeatures, text_features
 from pipelines.dedupe_index import IndexEntry, IndexMismatch, IndexUpdate
 
 logger = logging.getLogger(__name__)
@@ -427,12 +427,14 @@ class SharedDeduplicator(Deduplicator):
         self.stats = stats
         self.retries = 0
 
-    def check(self, record: dict[str, Any]) -> Decision:
+    def check(self, record: dict[str, Any], features: TextFeatures | None = None) -> Decision:
+        if features is None:
+            features = text_features(record.get("text") or "", record.get("language"), self.fp_config)
         for _ in range(self.max_attempts):
             counts = dict(self.counts)
             self.shared.begin()
             try:
-                return super().check(record)
+                return super().check(record, features)
             except IndexConflict:
                 # Another worker changed what this check read: its decision is now visible, decide again.
                 self.counts = counts

@@ -29,12 +29,15 @@ class LanguageGuess:
 
 @dataclass(frozen=True)
 class LanguageConfig:
-    """``max_chars``: langdetect's answer settles early: on 60 benchmark articles the first 2000 characters gave
-    the same labels as the whole texts, in 5.9 ms a page instead of 8.8 ms for 5000 characters.
+    """``max_chars`` and ``trials``: langdetect's answer settles early. On 1,057 news texts (the extraction
+    benchmark's articles and the dedupe benchmark's texts) the first 1000 characters with 3 trials gave the
+    label of the whole text with langdetect's default 7 trials on all but one (a Portuguese page that is
+    mostly a table of English names), in 3.0 ms a text instead of 6.9 ms for 2000 characters and 7 trials.
     ``min_probability``: below it the text is labelled ``und`` (mixed or too short to tell)."""
 
     seed: int = 0
-    max_chars: int = 2000
+    max_chars: int = 1000
+    trials: int = 3
     min_probability: float = 0.5
 
 
@@ -64,6 +67,7 @@ class LanguageDetector:
         if not any(ch.isalpha() for ch in sample):
             return LanguageGuess(UNDETERMINED, 0.0)
         detector = self._factory.create()
+        detector.n_trial = self.config.trials
         detector.append(sample)
         try:
             best = detector.get_probabilities()[0]
@@ -108,9 +112,12 @@ class LanguagePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> LanguagePipeline:
         settings = crawler.settings
+        defaults = LanguageConfig()
         config = LanguageConfig(
-            seed=settings.getint("NEWSCORPUS_LANGUAGE_SEED", 0),
-            min_probability=settings.getfloat("NEWSCORPUS_LANGUAGE_MIN_PROB", 0.5),
+            seed=settings.getint("NEWSCORPUS_LANGUAGE_SEED", defaults.seed),
+            max_chars=settings.getint("NEWSCORPUS_LANGUAGE_MAX_CHARS", defaults.max_chars),
+            trials=settings.getint("NEWSCORPUS_LANGUAGE_TRIALS", defaults.trials),
+            min_probability=settings.getfloat("NEWSCORPUS_LANGUAGE_MIN_PROB", defaults.min_probability),
         )
         wanted = parse_languages(settings.get("NEWSCORPUS_LANGUAGES"))
         from crawler.extensions import worker_pool

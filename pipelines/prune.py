@@ -535,9 +535,8 @@ def _teaser_blocks(
             yield block, _card_count(block, url, sizes) >= 2
     # 2. Lists of link cards, outside the article body (inside it, a list of linked items is more often the
     #    article itself, a digest; teaser lists inside the body are caught by their heading above).
-    inside = set(guard.main.iterdescendants()) if guard.main is not None else set()
     for container in tree.iter("ul", "ol", "div", "section"):
-        if len(container) < config.min_cards or container in inside:
+        if len(container) < config.min_cards or guard.inside_main(container):
             continue
         if _is_card_list(container, config, url, sizes):
             yield container, False
@@ -680,10 +679,11 @@ def _looks_like_card(child: etree._Element, link: etree._Element, sizes: _Measur
 
 
 def _is_card_list(container: etree._Element, config: PruneConfig, url: str | None, sizes: _Measure) -> bool:
-    if container.find(".//a") is None:
-        return False
+    # The cheap tests first: most containers fail on their children's tags before any subtree is searched.
     children = [c for c in container if isinstance(c.tag, str)]
     if len(children) < config.min_cards or len({c.tag for c in children}) != 1:
+        return False
+    if container.find(".//a") is None:
         return False
     linked = sum(1 for c in children if c.tag == "a" or c.find(".//a") is not None)
     if linked < config.min_cards or linked < 0.7 * len(children):

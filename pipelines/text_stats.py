@@ -13,8 +13,11 @@ CHARS_PER_UNSPACED_WORD = 1.7
 def count_words(text: str) -> int:
     """Whitespace-separated words; a token written in an unspaced script (Chinese, Japanese, Thai) counts as
     the words its length suggests, so a Japanese article is not taken for a three-word stub."""
+    tokens = (text or "").split()
+    if not _UNSPACED.search(text or ""):
+        return len(tokens)  # the common case, one C call: every token is one word
     total = 0
-    for token in (text or "").split():
+    for token in tokens:
         unspaced = len(_UNSPACED.findall(token))
         if unspaced:
             total += max(1, round(unspaced / CHARS_PER_UNSPACED_WORD)) + (1 if unspaced < len(token) else 0)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipelines.dedupe import DedupeConfig, DedupePipeline, Deduplicator, better, open_index
+from pipelines.dedupe import DedupeConfig, DedupePipeline, Deduplicator, better, open_index, text_features
 from pipelines.dedupe_index import IndexMismatch, MemoryDedupeIndex, SQLiteDedupeIndex
 from pipelines.drops import ExactDuplicate, NearDuplicate, RewordedDuplicate
 
@@ -111,11 +112,12 @@ def test_story_shown_in_another_pages_teaser_block_is_not_merged() -> None:
 
 def test_keep_rule_order() -> None:
     dedup = Deduplicator()
-    base = dedup._entry(item("a", story("final-1")), "a", story("final-1"), dedup_fp(story("final-1")))
+    features = text_features(story("final-1"), "en", dedup.fp_config)
+    base = dedup._entry(item("a", story("final-1")), "a", features)
     config = DedupeConfig()
 
     def variant(**changes: Any) -> Any:
-        entry = dedup._entry(item("b", story("final-1")), "b", story("final-1"), dedup_fp(story("final-1")))
+        entry = dedup._entry(item("b", story("final-1")), "b", features)
         for key, value in changes.items():
             setattr(entry, key, value)
         return entry
@@ -127,12 +129,6 @@ def test_keep_rule_order() -> None:
     assert better(variant(date="2025-01-01"), variant(date="2025-01-02"), config)
     assert better(variant(date="2025-01-01"), variant(date=None), config)
     assert not better(variant(), base, config)  # a tie keeps the copy already kept
-
-
-def dedup_fp(text: str) -> Any:
-    from pipelines.fingerprint import fingerprint
-
-    return fingerprint(text)
 
 
 def test_source_priority_beats_quality() -> None:
@@ -220,19 +216,19 @@ def test_pipeline_drops_with_the_level_class_and_retracts(tmp_path: Path) -> Non
     crawler = crawler_with({"NEWSCORPUS_STATE_DIR": str(tmp_path)})
     pipeline = DedupePipeline.from_crawler(crawler)
     pipeline.open_spider()
-    assert pipeline.process_item(item("spun", spun("app-1")))
-    kept = pipeline.process_item(item("clean", story("app-1")))
+    assert asyncio.run(pipeline.process_item(item("spun", spun("app-1"))))
+    kept = asyncio.run(pipeline.process_item(item("clean", story("app-1"))))
     assert [r["id"] for r in kept["_retract"]] == ["spun"]
     with pytest.raises(ExactDuplicate):
-        pipeline.process_item(item("clean", story("app-1")))
+        asyncio.run(pipeline.process_item(item("clean", story("app-1"))))
     with pytest.raises(NearDuplicate) as near:
-        pipeline.process_item(item("cut", first_paragraphs(story("app-1"), 0.5)))
+        asyncio.run(pipeline.process_item(item("cut", first_paragraphs(story("app-1"), 0.5))))
     record = near.value.record(item("cut", "x"))
     assert record["duplicate_of"] == "clean" and record["kind"] == "near"
     assert record["duplicate_of_url"] == "https://clean.example/news/clean"
     with pytest.raises(NearDuplicate):
         # Nearly the spun copy, which is now a member of the story: a strong link to it is enough.
-        pipeline.process_item(item("spun2", spun("app-1").replace("Leave a Comment", "")))
+        asyncio.run(pipeline.process_item(item("spun2", spun("app-1").replace("Leave a Comment", ""))))
     pipeline.close_spider()
     assert (tmp_path / "dedupe.sqlite").is_file()
     stats = crawler.stats.get_stats()
@@ -242,9 +238,9 @@ def test_pipeline_drops_with_the_level_class_and_retracts(tmp_path: Path) -> Non
 
     fresh = DedupePipeline.from_crawler(crawler_with({}))
     fresh.open_spider()
-    fresh.process_item(item("clean", story("app-1")))
+    asyncio.run(fresh.process_item(item("clean", story("app-1"))))
     with pytest.raises(RewordedDuplicate):
-        fresh.process_item(item("spun", spun("app-1")))
+        asyncio.run(fresh.process_item(item("spun", spun("app-1"))))
     fresh.close_spider()
 
 
