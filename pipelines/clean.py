@@ -29,6 +29,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, SQLiteLineStore
@@ -380,10 +381,12 @@ class CleanPipeline:
         from crawler.extensions import crawl_state_extension, worker_pool
 
         state_ext = crawl_state_extension(crawler)
-        if boilerplate is not None and state_ext is not None:
-            # What earlier runs learned about each site's repeated lines is kept in the crawl state.
+        folder = getattr(state_ext.state, "folder", None) if state_ext is not None else None
+        if boilerplate is not None and folder is not None:
+            # What earlier runs learned about each site's repeated lines is kept in the crawl state (a state
+            # with no folder, as a shared Redis state may be, keeps them where the distributed mode puts them).
             boilerplate.store = SQLiteLineStore(
-                state_ext.state.folder / "lines.sqlite", boilerplate.config.max_lines_per_domain
+                Path(folder) / "lines.sqlite", boilerplate.config.max_lines_per_domain
             )
         return cls(config, boilerplate, crawler.stats, worker_pool(crawler))
 

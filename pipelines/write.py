@@ -141,7 +141,7 @@ class CorpusWriter:
             lines = 0
             for record in iter_records(path):
                 lines += 1
-                written_ids.add(record.get("id"))
+                written_ids.add(record.get("id") or "")
                 if self._own_ids is not None:
                     self._own_ids.add(record.get("id") or "")
                 self.per_domain[record.get("domain") or "?"]["written"] += 1
@@ -199,6 +199,7 @@ class CorpusWriter:
             self._retracted[record["id"]] = record
             self.written -= 1
             self.per_domain[domain]["written"] -= 1
+        if retracted and kept:
             # Copies that pointed at the retracted article now point at its replacement.
             self._duplicate_ids[kept].extend(self._duplicate_ids.pop(record["id"], []))
         if kept and record.get("id"):

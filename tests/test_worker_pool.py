@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,3 +60,43 @@ def test_inline_mode_runs_in_this_process() -> None:
     inline.start()
     assert run(inline.run(pool_tasks.pid_and_square, 5)) == (os.getpid(), 25)
     inline.close()
+
+
+def test_sigint_to_the_process_group_finishes_the_task_in_flight_and_stops_the_workers() -> None:
+    """Ctrl-C reaches every process of the group: the workers ignore it, so the page in flight is not lost,
+    and closing the pool leaves no process behind (workers, fork server)."""
+    driver = Path(__file__).with_name("pool_sigint_driver.py")
+    proc = subprocess.Popen(
+        [sys.executable, str(driver)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert proc.stdout is not None
+        workers = [int(pid) for pid in proc.stdout.readline().split()[1:]]
+        assert workers and proc.pid not in workers
+        assert proc.stdout.readline().strip() == "running"
+        helpers = _session_members(proc.pid) - {proc.pid}
+        assert set(workers) <= helpers
+        os.killpg(proc.pid, signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0
+    assert "result woke up" in out and "closed" in out
+    deadline = time.monotonic() + 15
+    while _session_members(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _session_members(proc.pid)
+
+
+def _session_members(session: int) -> set[int]:
+    """Live (not zombie) processes of a session, from /proc."""
+    members = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == session:
+            members.add(int(stat.parent.name))
+    return members
