@@ -23,7 +23,6 @@ import pytest
 from pipelines.shards import iter_records
 from tests.crawl_helpers import FAST, REPO, RunOutput, crawl, read_jsonl
 from tests.newssite import NewsSite
-from tests.redis_server import RedisServer, flush, redis_or_skip
 
 pytestmark = pytest.mark.e2e
 
@@ -39,21 +38,6 @@ CLUSTER = [
     "-s", "NEWSCORPUS_DISTRIBUTED_POLL=0.2",
     "--idle-stop", "1.5",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    running = redis_or_skip()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture()
-def redis_url(redis_server: RedisServer) -> str:
-    flush(redis_server.url)
-    return redis_server.url
 
 
 @pytest.fixture(scope="module")

@@ -524,7 +524,7 @@ def test_bad_pages_are_what_they_say() -> None:
 def test_falls_back_to_127_0_0_1(monkeypatch: pytest.MonkeyPatch) -> None:
     import tests.newssite.misbehaving as misbehaving
 
-    monkeypatch.setattr(misbehaving, "_loopback_available", lambda host: False)
+    monkeypatch.setattr(misbehaving, "loopback_available", lambda host: False)
     with MisbehavingSite() as site:
         assert urlsplit(site.base_url).hostname == "127.0.0.1"
         with _raw_get(site, "/") as conn:

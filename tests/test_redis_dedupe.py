@@ -6,33 +6,19 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from pipelines.dedupe_index import IndexUpdate
-from tests.redis_server import RedisServer, redis_or_skip
 from tests.test_dedupe import EVAL, first_paragraphs, item, story
 
 STORIES = sorted(p.stem for p in (EVAL / "stories").glob("*.txt"))
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RedisServer]:
-    running = redis_or_skip()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
 @pytest.fixture()
-def url(server: RedisServer) -> str:
-    from tests.redis_server import flush
-
-    flush(server.url)
-    return server.url
+def url(redis_url: str) -> str:
+    return redis_url
 
 
 def copies(name: str, round_no: int, how_many: int = 2) -> list[dict[str, Any]]:

@@ -11,25 +11,14 @@ from crawler.state import DUPLICATE, REJECTED, WRITTEN
 from pipelines.boilerplate import MemoryLineStore, RedisLineStore, SiteBoilerplate
 from pipelines.dedupe import DedupeConfig, Deduplicator
 from pipelines.dedupe_index import IndexMismatch, MemoryDedupeIndex
-from tests.redis_server import RedisServer, redis_or_skip
 from tests.test_dedupe import first_paragraphs, item, spun, story
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[RedisServer]:
-    running = redis_or_skip()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
 @pytest.fixture()
-def client(server: RedisServer) -> Iterator[Any]:
+def client(redis_url: str) -> Iterator[Any]:
     import redis
 
-    connection = redis.Redis.from_url(server.url)
-    connection.flushdb()
+    connection = redis.Redis.from_url(redis_url)
     yield connection
     connection.close()
 

@@ -38,11 +38,18 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipelines.shards import COMPRESSIONS, PART_SUFFIX, dumps, file_digest, iter_records, rewrite_shard
+from pipelines.shards import (
+    COMPRESSIONS,
+    PART_SUFFIX,
+    dumps,
+    file_digest,
+    iter_records,
+    read_jsonl,
+    rewrite_shard,
+)
 from pipelines.write import CorpusWriter, WriterConfig, utc_now, write_json_atomic
 
 logger = logging.getLogger(__name__)
@@ -98,18 +105,6 @@ def _compression_of(run_dir: Path, worker: str) -> str | None:
             if suffix and name.endswith(suffix):
                 return compress
     return None
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError:
-                    logger.warning("%s: a line that is not JSON was skipped", path)
 
 
 def recover_worker(run_dir: Path, worker: str) -> dict[str, Any]:
@@ -186,7 +181,7 @@ def merge_run(run_dir: Path, force: bool = False) -> dict[str, Any]:
     duplicates: dict[str, dict[str, Any]] = {}
     repeated_duplicates = 0
     for worker in workers:
-        for record in _read_jsonl(run_dir / f"duplicates-{worker}.jsonl"):
+        for record in read_jsonl(run_dir / f"duplicates-{worker}.jsonl"):
             key = record.get("id") or record.get("url") or ""
             if key in duplicates:
                 repeated_duplicates += 1
@@ -312,7 +307,7 @@ def write_combined(
     for name in ("rejected", "updates"):
         with open(run_dir / f"{name}.jsonl.tmp", "w", encoding="utf-8") as out:
             for worker in workers:
-                for record in _read_jsonl(run_dir / f"{name}-{worker}.jsonl"):
+                for record in read_jsonl(run_dir / f"{name}-{worker}.jsonl"):
                     line = dumps(record)
                     if name == "rejected":
                         if line in seen_rejections:

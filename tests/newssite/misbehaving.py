@@ -29,7 +29,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from tests.newssite.model import ExpectedArticle, RequestRecord
-from tests.newssite.site import RequestLog
+from tests.newssite.site import RequestLog, loopback_available
 from tests.newssite.stories_misbehaving import (
     BAKERY,
     BUS_LANE,
@@ -89,15 +89,6 @@ ROUTES = {
 
 def calendar_path(day: date) -> str:
     return f"{CALENDAR_PREFIX}{day:%Y/%m/%d}/"
-
-
-def _loopback_available(host: str) -> bool:
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind((host, 0))
-    except OSError:
-        return False
-    return True
 
 
 # ------------------------------------------------------------------------------------------------ markup
@@ -265,7 +256,7 @@ class MisbehavingSite:
         if self._server is not None or self._stopping.is_set():
             raise RuntimeError("a MisbehavingSite starts once")
         host = PREFERRED_HOST
-        if not _loopback_available(host):
+        if not loopback_available(host):
             logger.warning("cannot bind %s; serving the misbehaving outlet on 127.0.0.1", host)
             host = "127.0.0.1"
         self._bomb, self._layered_bomb = _gzip_bombs(self.bomb_bytes)

@@ -78,7 +78,7 @@ class RequestLog:
             return self._records[index]
 
 
-def _loopback_available(host: str) -> bool:
+def loopback_available(host: str) -> bool:
     """127.0.0.2 answers on Linux but not on every OS; check before binding an outlet there."""
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -122,7 +122,7 @@ class NewsSite:
         try:
             for outlet in OUTLETS:
                 host = HOSTS[outlet]
-                if not _loopback_available(host):
+                if not loopback_available(host):
                     logger.warning("cannot bind %s; serving %s on 127.0.0.1 instead", host, outlet)
                     host = "127.0.0.1"
                 server = OutletServer(
