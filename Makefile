@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench-extraction bench-dedupe bench-distributed redis-server clean
+.PHONY: demo test test-fast lint bench-extraction bench-dedupe bench-distributed bench-pipeline bench-crawl bench-dedupe-scale redis-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ bench-dedupe: $(STAMP)
 
 bench-distributed: $(STAMP) redis-server
 	$(BIN)/python benchmarks/distributed.py
+
+# Throughput against the bare tools (README "Performance"); none of them is a test.
+bench-pipeline: $(STAMP)
+	$(BIN)/python benchmarks/pipeline.py --repeat 2
+
+bench-crawl: $(STAMP)
+	$(BIN)/python benchmarks/crawl.py --pages 3000
+
+bench-dedupe-scale: $(STAMP)
+	$(BIN)/python benchmarks/dedupe.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

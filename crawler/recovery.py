@@ -29,8 +29,8 @@ OPTION_DEPENDENT = frozenset({"write/max-articles", "language/not-wanted", "extr
 
 def is_permanent_rejection(record: dict[str, Any]) -> bool:
     stage, reason = record.get("stage"), record.get("reason")
-    if f"{stage}/{reason}" in OPTION_DEPENDENT or stage == "discover":
-        return False
+    if f"{stage}/{reason}" in OPTION_DEPENDENT or stage in ("discover", "worker"):
+        return False  # a worker crash or timeout may be the machine's load: the next run tries again
     if stage == "fetch":
         return reason in PERMANENT_FETCH_REASONS
     return True

@@ -44,6 +44,19 @@ class FetchFailed(Rejected):
     stage, reason = "fetch", "failed"
 
 
+# worker pool: the page's task crashed its worker process or ran past the timeout, in both of its attempts.
+class WorkerFailed(Rejected):
+    stage, reason = "worker", "failed"
+
+
+class WorkerCrashed(WorkerFailed):
+    reason = "crashed"
+
+
+class WorkerTimedOut(WorkerFailed):
+    reason = "timeout"
+
+
 # extract
 class UnreadablePage(Rejected):
     stage, reason = "extract", "unreadable"

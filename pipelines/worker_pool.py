@@ -4,7 +4,8 @@ Scrapy runs item pipelines on its single reactor thread: a stage that parses HTM
 core and stalls downloads while it works. Stages hand their pure functions to this pool instead and await the
 result. pebble runs them: it replaces a worker that crashes or that we kill because its task ran past the
 timeout, which ``concurrent.futures.ProcessPoolExecutor`` cannot do (one crash breaks the whole executor, and
-a hung task cannot be stopped). A page whose task fails is tried once more, then rejected with a reason.
+a hung task cannot be stopped). A page whose task fails is tried once more, then dropped with a reason
+(``WorkerCrashed`` or ``WorkerTimedOut``, a line of ``rejected.jsonl`` with stage ``worker``).
 
 ``workers=0`` runs the functions inline, in the calling thread: the same code path for tests and one-core use.
 """
@@ -19,6 +20,8 @@ import signal
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
+
+from pipelines.drops import WorkerCrashed, WorkerFailed, WorkerTimedOut
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +38,6 @@ PRELOAD = (
     "pipelines.dedupe",
     "pipelines.text_quality",
 )
-
-
-class WorkerFailed(RuntimeError):
-    """A task failed twice: its worker crashed or it ran past the timeout. ``reason`` says which."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 def _ignore_interrupts() -> None:
@@ -101,21 +95,20 @@ class WorkerPool:
             self.start()
         from pebble import ProcessExpired
 
-        last: tuple[str, str] = ("crashed", "")
+        name = getattr(function, "__name__", str(function))
+        failure: WorkerFailed = WorkerCrashed(name)
         for attempt in (1, 2):
             future = self._pool.schedule(function, args=args, timeout=self.task_timeout)
             try:
                 return await asyncio.wrap_future(future)
             except FutureTimeout:
                 self.failures["timeout"] += 1
-                last = ("timeout", f"ran past {self.task_timeout:g}s")
+                failure = WorkerTimedOut(f"{name} ran past {self.task_timeout:g}s")
             except ProcessExpired as exc:
                 self.failures["crashed"] += 1
-                last = ("crashed", f"worker exit code {exc.exitcode}")
-            logger.warning(
-                "%s: worker %s (attempt %d of 2)", getattr(function, "__name__", function), last[1], attempt
-            )
-        raise WorkerFailed(*last)
+                failure = WorkerCrashed(f"{name}: worker exit code {exc.exitcode}")
+            logger.warning("worker %s (attempt %d of 2)", failure.detail, attempt)
+        raise failure
 
     def close(self) -> None:
         """Let running tasks finish, then stop the workers."""

@@ -55,6 +55,20 @@ def test_a_hang_is_stopped_at_the_timeout(pool: WorkerPool) -> None:
     assert run(pool.run(pool_tasks.pid_and_square, 4))[1] == 16
 
 
+def test_a_page_that_fails_twice_is_a_recorded_drop_that_the_next_run_retries(pool: WorkerPool) -> None:
+    from scrapy.exceptions import DropItem
+
+    from crawler.recovery import is_permanent_rejection
+
+    with pytest.raises(WorkerFailed) as failed:
+        run(pool.run(pool_tasks.die))
+    assert isinstance(failed.value, DropItem)  # Scrapy drops the item; the write stage records it
+    record = failed.value.record({"url": "https://news.example/a"})
+    assert (record["stage"], record["reason"]) == ("worker", "crashed")
+    assert record["detail"].startswith("die: worker exit code")
+    assert not is_permanent_rejection(record)
+
+
 def test_inline_mode_runs_in_this_process() -> None:
     inline = WorkerPool(workers=0)
     inline.start()
