@@ -27,16 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", default="output", help="output folder; the run goes to OUT/runs/<run-id>/ (default: output)"
     )
-    parser.add_argument(
-        "--since", help="skip articles published before this date (YYYY-MM-DD, ISO time, or 7d / 12h)"
-    )
-    parser.add_argument("--max-articles", type=int, help="stop after writing this many articles")
-    parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
-    parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
-    parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
-    parser.add_argument(
-        "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
-    )
+    add_corpus_arguments(parser, "stop after writing this many articles")
     parser.add_argument("--run-id", help="name of the run folder (default: UTC time and a random suffix)")
     parser.add_argument(
         "--state", help="crawl state folder (default: OUT/state): what earlier runs fetched and wrote"
@@ -51,17 +42,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="continue an interrupted or stopped run (default: the latest one) instead of starting a new run",
     )  # fmt: skip
     parser.add_argument(
+        "--redis-url", default=os.environ.get("NEWSCORPUS_REDIS_URL") or None, metavar="redis://HOST:PORT/DB",
+        help="distributed crawl: seed the targets into this Redis and crawl them as one worker; more workers "
+        "join with `newscorpus worker` (default: $NEWSCORPUS_REDIS_URL; see README, Distributed crawls)",
+    )  # fmt: skip
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str) -> None:
+    """The options that shape what a crawl writes, shared by ``crawl`` and ``worker`` (which read them with
+    :func:`build_settings`)."""
+    parser.add_argument(
+        "--since", help="skip articles published before this date (YYYY-MM-DD, ISO time, or 7d / 12h)"
+    )
+    parser.add_argument("--max-articles", type=int, help=max_articles_help)
+    parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
+    parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
+    parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
+    parser.add_argument(
+        "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
+    )
+    parser.add_argument(
         "--revisit-after",
         help="re-fetch recent articles last fetched this long ago (e.g. 2d) for corrections",
     )
     parser.add_argument(
         "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy setting, as with scrapy crawl -s (repeatable)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("NEWSCORPUS_REDIS_URL") or None, metavar="redis://HOST:PORT/DB",
-        help="distributed crawl: seed the targets into this Redis and crawl them as one worker; more workers "
-        "join with `newscorpus worker` (default: $NEWSCORPUS_REDIS_URL; see README, Distributed crawls)",
     )  # fmt: skip
 
 

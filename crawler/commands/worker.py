@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.commands.crawl import add_corpus_arguments, build_settings
+
 REDIS_HELP = "the shared Redis, redis://HOST:PORT/DB (default: $NEWSCORPUS_REDIS_URL)"
 
 
@@ -42,23 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--idle-stop", type=float, metavar="SECONDS",
         help="stop after the cluster had nothing to do for this long (default 30)",
     )  # fmt: skip
-    parser.add_argument(
-        "--since", help="skip articles published before this date (YYYY-MM-DD, ISO, 7d / 12h)"
-    )
-    parser.add_argument("--max-articles", type=int, help="stop this worker after writing this many articles")
-    parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
-    parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
-    parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
-    parser.add_argument(
-        "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
-    )
-    parser.add_argument(
-        "--revisit-after", help="re-fetch recent articles last fetched this long ago (e.g. 2d)"
-    )
-    parser.add_argument(
-        "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
-        help="override a Scrapy setting, as with scrapy crawl -s (repeatable)",
-    )  # fmt: skip
+    add_corpus_arguments(parser, "stop this worker after writing this many articles")
 
 
 def redis_url_of(args: argparse.Namespace) -> str:
@@ -72,7 +58,6 @@ def redis_url_of(args: argparse.Namespace) -> str:
 
 def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
     """Scrapy settings (as ``crawl`` builds them) and the distributed config, before joining a run."""
-    from crawler.commands.crawl import build_settings
     from crawler.distributed import DistributedConfig
 
     options = {
