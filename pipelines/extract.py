@@ -186,16 +186,50 @@ def repair_mojibake(text: str) -> str:
     return text
 
 
-def parse_html(text: str) -> lxml_html.HtmlElement:
-    """Parse the way trafilatura does (its parser options and repairs), so the tree we prune is the tree it
-    would have built itself: comments and processing instructions dropped, broken starts repaired."""
-    from trafilatura.utils import load_html
+def _html_parser() -> etree.HTMLParser:
+    """trafilatura's parser options, with lxml's C class lookup in place of ``lxml.html``'s Python one.
 
+    Why: ``lxml.html.HTMLParser`` picks each element's class in a Python method (``HtmlElementClassLookup``),
+    called whenever lxml hands an element to Python: hundreds of thousands of times a page across our passes,
+    trafilatura's XPath cleaning and its extraction. ``ElementDefaultClassLookup`` makes every element an
+    ``HtmlElement`` in C. The tree, the text and the API are the same (only lxml.html's form-field classes are
+    not used, and nothing here uses them); extraction measured a fifth faster.
+    """
+    parser = etree.HTMLParser(
+        collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_PARSER = _html_parser()
+
+
+def parse_html(text: str) -> lxml_html.HtmlElement:
+    """Parse the way trafilatura's ``load_html`` does (its parser options and repairs, the same steps), so the
+    tree we prune is the tree it would have built itself: comments and processing instructions dropped, broken
+    starts repaired. Only the element class lookup differs (see ``_html_parser``)."""
+    from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+    beginning = text[:50].lower()
     try:
-        tree = load_html(text)
+        text = repair_faulty_html(text, beginning)
+        try:
+            tree = lxml_html.fromstring(text, parser=_PARSER)
+        except ValueError:  # a str with an XML encoding declaration: lxml wants bytes
+            tree = None
+        if tree is None or len(tree) == 0:  # as load_html: a second pass on the bytes
+            tree = lxml_html.fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError) as exc:
         raise UnreadablePage(f"unparseable HTML: {exc}") from exc
-    if tree is None or len(tree) == 0:
+    if tree is None or len(tree) == 0 or (is_dubious_html(beginning) and len(tree) < 2):
         raise UnreadablePage("empty HTML tree")
     return tree
 
