@@ -79,11 +79,16 @@ class MemoryLineStore:
 
 class SQLiteLineStore:
     """Counts in the crawl state folder (``lines.sqlite``), so what a scheduled crawl learned about a site's
-    repeated lines carries over to its next runs. Counts are statistics: a crash may lose the last page's."""
+    repeated lines carries over to its next runs. Counts are statistics: a crash may lose the pages counted since
+    the last commit (at most ``commit_every``), which only delays what the learner learns."""
 
-    def __init__(self, path: Path, max_lines_per_domain: int = 200_000) -> None:
+    def __init__(self, path: Path, max_lines_per_domain: int = 200_000, commit_every: int = 100) -> None:
         self.path = path
         self.max_lines = max_lines_per_domain
+        # Pages counted per transaction: a commit a page cost the reactor more than the counting itself, and a
+        # crash losing the last pages' counts only delays what the learner learns (``close`` commits the rest).
+        self.commit_every = max(1, commit_every)
+        self._pending = 0
         self._db: sqlite3.Connection | None = None
 
     @property
@@ -104,7 +109,9 @@ class SQLiteLineStore:
 
     def add_page(self, domain: str, keys: Iterable[str]) -> None:
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        if not db.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
+        db.execute("SAVEPOINT page")  # a page that fails leaves the batch as it was
         try:
             db.execute(
                 "INSERT INTO pages VALUES (?, 1) ON CONFLICT(domain) DO UPDATE SET count = count + 1",
@@ -120,10 +127,20 @@ class SQLiteLineStore:
                 (size,) = db.execute("SELECT count(*) FROM lines WHERE domain = ?", (domain,)).fetchone()
                 if size > self.max_lines:
                     db.execute("DELETE FROM lines WHERE domain = ? AND count <= 1", (domain,))
-            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            db.execute("ROLLBACK TO page")
+            db.execute("RELEASE page")
             raise
+        db.execute("RELEASE page")
+        self._pending += 1
+        if self._pending >= self.commit_every:
+            self.commit()
+
+    def commit(self) -> None:
+        """Write the pages counted since the last commit."""
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._pending = 0
 
     def page_count(self, domain: str) -> int:
         row = self.db.execute("SELECT count FROM pages WHERE domain = ?", (domain,)).fetchone()
@@ -143,6 +160,7 @@ class SQLiteLineStore:
 
     def close(self) -> None:
         if self._db is not None:
+            self.commit()
             self._db.close()
             self._db = None
 
@@ -172,11 +190,13 @@ class SiteBoilerplate:
 
     def strip(self, domain: str, text: str) -> str:
         """``text`` without the lines the domain repeats; unchanged until the domain has ``min_pages`` pages."""
+        lines = text.splitlines()
+        return self._strip(domain, text, lines, self._keys(lines))
+
+    def _strip(self, domain: str, text: str, lines: list[str], keys: list[str | None]) -> str:
         pages = self.store.page_count(domain)
         if pages < self.config.min_pages:
             return text
-        lines = text.splitlines()
-        keys = self._keys(lines)
         counts = self.store.line_counts(domain, [k for k in keys if k])
         limit = self.config.threshold * pages
         kept = [
@@ -188,8 +208,16 @@ class SiteBoilerplate:
 
     def process(self, domain: str, text: str) -> str:
         """Count this page, then strip: a crawl's page counts towards its own domain's statistics."""
-        self.observe(domain, text)
-        return self.strip(domain, text)
+        lines = text.splitlines()
+        keys = self._keys(lines)  # once for both steps: hashing the lines is most of the learner's cost
+        self.store.add_page(domain, [k for k in keys if k])
+        return self._strip(domain, text, lines, keys)
+
+    def close(self) -> None:
+        """Release the store (a SQLite store commits the counts it holds)."""
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
 
 # -- distributed crawls ---------------------------------------------------------------------------------------

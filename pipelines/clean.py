@@ -401,6 +401,10 @@ class CleanPipeline:
             self.stats.inc_value("newscorpus/clean/ok")
         return item
 
+    def close_spider(self, spider: Any = None) -> None:
+        if self.boilerplate is not None:
+            self.boilerplate.close()
+
 
 def clean_item(
     item: dict[str, Any], config: CleanConfig | None = None, boilerplate: SiteBoilerplate | None = None

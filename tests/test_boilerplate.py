@@ -107,3 +107,37 @@ def test_sqlite_line_store_stays_bounded(tmp_path) -> None:  # noqa: ANN001
     (size,) = store.db.execute("SELECT count(*) FROM lines").fetchone()
     assert size <= 51  # pruned at the hundredth page: lines seen once are dropped
     store.close()
+
+
+def test_sqlite_line_counts_are_committed_in_batches_and_on_close(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    from pipelines.boilerplate import SQLiteLineStore
+
+    store = SQLiteLineStore(tmp_path / "lines.sqlite", commit_every=3)
+
+    def committed_pages() -> int:
+        reader = sqlite3.connect(tmp_path / "lines.sqlite")
+        try:
+            row = reader.execute("SELECT count FROM pages WHERE domain = 'site.example'").fetchone()
+        finally:
+            reader.close()
+        return int(row[0]) if row else 0
+
+    for page in range(4):
+        store.add_page("site.example", ["footer", f"story {page}"])
+    assert store.page_count("site.example") == 4  # the store sees its own batch
+    assert committed_pages() == 3  # the fourth page waits for the next batch
+    store.close()
+    assert committed_pages() == 4
+
+
+def test_boilerplate_learner_closes_its_store(tmp_path) -> None:  # noqa: ANN001
+    from pipelines.boilerplate import SiteBoilerplate, SQLiteLineStore
+
+    learner = SiteBoilerplate(store=SQLiteLineStore(tmp_path / "lines.sqlite"))
+    learner.process("site.example", "A line long enough to be counted as a line of this page.")
+    learner.close()
+    reopened = SQLiteLineStore(tmp_path / "lines.sqlite")
+    assert reopened.page_count("site.example") == 1
+    reopened.close()
