@@ -242,3 +242,32 @@ def test_no_fallback_when_the_text_is_long_enough(monkeypatch: pytest.MonkeyPatc
     calls = _fake_modes(monkeypatch, {"precision": "\n".join(PARAGRAPHS), "recall": "x " * 5000})
     extract_article(article_page(), "https://harbour-gazette.test/a")
     assert calls == ["precision-fast"]
+
+
+def test_parser_builds_the_tree_trafilatura_would() -> None:
+    """Our parser differs from trafilatura's load_html only in how lxml picks element classes (in C)."""
+    from lxml import html as lxml_html
+    from trafilatura.utils import load_html
+
+    from pipelines.extract import parse_html
+
+    page = article_page(
+        body_extra="<!-- a comment --><form><input name='q'><select><option>x</option></select></form>"
+    )
+    ours, theirs = parse_html(page), load_html(page)
+    assert isinstance(ours, lxml_html.HtmlElement)
+    assert lxml_html.tostring(ours) == lxml_html.tostring(theirs)
+    assert ours.text_content() == theirs.text_content()
+    assert all(
+        isinstance(el, lxml_html.HtmlElement) for el in ours.iter()
+    )  # comments were dropped on parsing
+
+
+def test_parser_takes_a_page_with_an_xml_declaration() -> None:
+    from pipelines.extract import parse_html
+
+    page = '<?xml version="1.0" encoding="utf-8"?>\n' + article_page()
+    tree = parse_html(page)
+    assert "ferry terminal" in tree.text_content()
+    text = extract_article(page, "https://example.test/a").text
+    assert text.startswith("The harbour authority said on Monday")
