@@ -11,7 +11,8 @@ after another, each size and index in a fresh child process, so sizes do not sha
 the child is that size's peak. Per check, the time is split by instrumenting the stage from outside: the
 signature (``pipelines.dedupe.fingerprint``: normalisation, shingles, MinHash, sample), the word-quality score of
 the keep rule (``pipelines.dedupe.word_quality``), the index calls (``resolve``, ``query``, ``get``, ``apply``
-through a timing wrapper), and the rest (band keys, verification of candidates, bookkeeping). ``ms/check`` is
+through a timing wrapper), and the rest (band keys, verification of candidates, bookkeeping). ``candidates``: ids
+per query sharing at least the stage's ``min_band_hits`` band keys, the ones it considers verifying. ``ms/check`` is
 the mean over all documents; ``at size`` is the mean over the last tenth, the cost once the index is that big.
 ``insert+query at size`` leaves out the signature and the word quality: a crawl computes those in its worker
 pool (``pipelines.dedupe.text_features``), so this is what the index costs the stage per document (its calls,
@@ -177,8 +178,8 @@ class TimedIndex:
     def resolve(self, keys: Any) -> Any:
         return self._timed("resolve", keys)
 
-    def query(self, band_keys: Any) -> Any:
-        hits = self._timed("query", band_keys)
+    def query(self, band_keys: Any, min_hits: int = 1) -> Any:
+        hits = self._timed("query", band_keys, min_hits)
         self.candidates += len(hits)
         return hits
 
@@ -380,7 +381,7 @@ def print_results(results: list[dict[str, Any]]) -> None:
         "peak RSS MiB",
         "KB/doc",
         "db MiB",
-        "cand/query",
+        "candidates",
     ]
     rows = []
     for r in results:

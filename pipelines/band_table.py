@@ -321,8 +321,8 @@ class BandTable:
 
     # -- queries ----------------------------------------------------------------------------------------------
 
-    def query(self, keys: Sequence[int]) -> Counter[str]:
-        """Entries paired with any of ``keys``, with the number of keys pairing them.
+    def query(self, keys: Sequence[int], min_hits: int = 1) -> Counter[str]:
+        """Entries paired with at least ``min_hits`` of ``keys``, with the number of keys pairing them.
 
         Entries come in the order of the first key that holds them (then oldest pair first), as a dict of sets
         filled key by key would give them, so ties in ``most_common`` fall the same way.
@@ -362,6 +362,9 @@ class BandTable:
             hits, where_found = hits[alive], where_found[alive]
         hits = hits[np.argsort(where_found, kind="stable")]
         unique, first, counts = np.unique(hits, return_index=True, return_counts=True)
+        if min_hits > 1:  # before any Python object is made: most candidates share one key only
+            enough = counts >= min_hits
+            unique, first, counts = unique[enough], first[enough], counts[enough]
         by_first = np.argsort(first)
         names = self._names
         return Counter(

@@ -319,7 +319,7 @@ class Deduplicator:
         so a truncated copy still finds its story when the representative is a re-worded copy, while weak
         links never chain.
         """
-        hits = self.index.query(keys)
+        hits = self.index.query(keys, self.config.min_band_hits)
         ids = [i for i, n in hits.most_common() if n >= self.config.min_band_hits]
         ids = ids[: self.config.max_candidates]
         if not ids:

@@ -78,8 +78,9 @@ class DedupeIndex(Protocol):
     def resolve(self, keys: Sequence[str]) -> dict[str, str]:
         """Exact keys -> entry ids, for the keys that are known."""
 
-    def query(self, band_keys: Sequence[int]) -> Counter[str]:
-        """Entry ids sharing at least one band key, with the number of keys shared."""
+    def query(self, band_keys: Sequence[int], min_hits: int = 1) -> Counter[str]:
+        """Entry ids sharing at least ``min_hits`` of the band keys, with the number of keys shared (in the order
+        of the first key that holds them, so ties in ``most_common`` fall the same way in every index)."""
 
     def get(self, ids: Sequence[str]) -> dict[str, IndexEntry]:
         """The entries of these ids (missing ids are left out)."""
@@ -344,6 +345,13 @@ class _EntryStore:
         )
 
 
+def at_least(hits: Counter[str], min_hits: int) -> Counter[str]:
+    """The ids with at least ``min_hits`` hits, in the order they came."""
+    if min_hits <= 1:
+        return hits
+    return Counter({i: n for i, n in hits.items() if n >= min_hits})
+
+
 class MemoryDedupeIndex:
     """In one process: for a crawl without a state folder, tests and benchmarks.
 
@@ -377,8 +385,8 @@ class MemoryDedupeIndex:
                 out[key] = found
         return out
 
-    def query(self, band_keys: Sequence[int]) -> Counter[str]:
-        return self.bands.query(band_keys)
+    def query(self, band_keys: Sequence[int], min_hits: int = 1) -> Counter[str]:
+        return self.bands.query(band_keys, min_hits)
 
     def get(self, ids: Sequence[str]) -> dict[str, IndexEntry]:
         out: dict[str, IndexEntry] = {}
@@ -493,13 +501,13 @@ class SQLiteDedupeIndex:
             out.update(self.db.execute(f"SELECT key, id FROM exact WHERE key IN ({marks})", chunk).fetchall())
         return out
 
-    def query(self, band_keys: Sequence[int]) -> Counter[str]:
+    def query(self, band_keys: Sequence[int], min_hits: int = 1) -> Counter[str]:
         hits: Counter[str] = Counter()
         for chunk in _chunks(list(band_keys), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(f"SELECT id FROM bands WHERE key IN ({marks})", chunk)
             hits.update(row[0] for row in rows)
-        return hits
+        return at_least(hits, min_hits)
 
     def get(self, ids: Sequence[str]) -> dict[str, IndexEntry]:
         out: dict[str, IndexEntry] = {}

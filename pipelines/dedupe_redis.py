@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from pipelines.dedupe import Decision, DedupeConfig, Deduplicator, TextFeatures, text_features
-from pipelines.dedupe_index import IndexEntry, IndexMismatch, IndexUpdate
+from pipelines.dedupe_index import IndexEntry, IndexMismatch, IndexUpdate, at_least
 
 logger = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ class RedisDedupeIndex:
                 out[key] = _text(value)
         return out
 
-    def query(self, band_keys: Sequence[int]) -> Counter[str]:
+    def query(self, band_keys: Sequence[int], min_hits: int = 1) -> Counter[str]:
         keys = [str(k) for k in band_keys]
         hits: Counter[str] = Counter()
         if not keys:
@@ -322,7 +322,7 @@ class RedisDedupeIndex:
             hits.update(_text(m) for m in members)
         for key, version in zip(keys, results[-1], strict=True):
             self._bands[key] = _text(version)
-        return hits
+        return at_least(hits, min_hits)
 
     def get(self, ids: Sequence[str]) -> dict[str, IndexEntry]:
         ids = list(dict.fromkeys(ids))

@@ -242,6 +242,9 @@ def test_agrees_with_a_dict_of_sets(seed: int) -> None:
                     for entry in got
                 ]
                 assert firsts == sorted(firsts)
+                at_least_two = table.query(asked, min_hits=2)
+                assert at_least_two == Counter({i: n for i, n in expected.items() if n >= 2})
+                assert list(at_least_two) == [i for i in got if got[i] >= 2]  # same order: ties fall alike
     every = sorted({k for ks in keys_of.values() for k in ks})
     for table in tables:
         assert table.query(every) == reference.query(every)
