@@ -319,8 +319,8 @@ class Deduplicator:
         so a truncated copy still finds its story when the representative is a re-worded copy, while weak
         links never chain.
         """
-        hits = self.index.query(keys, self.config.min_band_hits)
-        ids = [i for i, n in hits.most_common() if n >= self.config.min_band_hits]
+        hits = self.index.query(keys, self.config.min_band_hits)  # the index leaves out weaker candidates
+        ids = [i for i, _ in hits.most_common()]
         ids = ids[: self.config.max_candidates]
         if not ids:
             return []
