@@ -209,11 +209,30 @@ class Overlap:
 
 
 def _start(in_other: np.ndarray) -> float:
-    """Where the shared shingles of a text begin, as a share of its length (robust to a few stray ones)."""
+    """Where the shared shingles of a text begin, as a share of its length (robust to a few stray ones).
+
+    The 10th percentile of the shared positions, interpolated as ``np.percentile`` does by default (the same
+    float operations, so the same value to the last bit): written out because ``np.percentile`` spends about
+    30 microseconds on its generality, and verification calls this twice per candidate.
+    """
     positions = np.flatnonzero(in_other)
-    if len(positions) == 0:
+    count = len(positions)
+    if count == 0:
         return 1.0
-    return float(np.percentile(positions, 10)) / len(in_other)
+    virtual = (count - 1) * 0.1
+    below = int(virtual)
+    gamma = virtual - below
+    low, high = float(positions[below]), float(positions[min(below + 1, count - 1)])
+    diff = high - low
+    value = low + diff * gamma if gamma < 0.5 else high - diff * (1 - gamma)
+    return value / len(in_other)
+
+
+def _members(values: np.ndarray, sorted_other: np.ndarray) -> np.ndarray:
+    """Which of ``values`` occur in the sorted array ``sorted_other`` (``np.isin``, without its sorting)."""
+    where = sorted_other.searchsorted(values)
+    where[where == len(sorted_other)] = 0
+    return sorted_other[where] == values
 
 
 def overlap(a: Fingerprint, b: Fingerprint) -> Overlap:
@@ -226,10 +245,11 @@ def overlap(a: Fingerprint, b: Fingerprint) -> Overlap:
     sa, sb = thin(a.sample, modulus), thin(b.sample, modulus)
     if len(sa) == 0 or len(sb) == 0:
         return Overlap(0.0, 0.0, 0.0, 1.0)
-    a_in_b = np.isin(sa, sb)
-    inter = int(a_in_b.sum())
+    sorted_a, sorted_b = np.sort(sa), np.sort(sb)
+    a_in_b = _members(sa, sorted_b)
+    inter = int(np.count_nonzero(a_in_b))
     jaccard = inter / (len(sa) + len(sb) - inter)
     containment = inter / min(len(sa), len(sb))
     ratio = min(a.shingles, b.shingles) / max(a.shingles, b.shingles, 1)
-    start = max(_start(a_in_b), _start(np.isin(sb, sa))) if inter else 1.0
+    start = max(_start(a_in_b), _start(_members(sb, sorted_a))) if inter else 1.0
     return Overlap(jaccard, containment, ratio, start)

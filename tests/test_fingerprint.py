@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from pipelines.fingerprint import (
+    Fingerprint,
     FingerprintConfig,
+    Overlap,
     band_keys,
     fingerprint,
     normalize_text,
@@ -87,3 +89,44 @@ def test_band_keys_differ_between_bands_and_fit_in_63_bits() -> None:
 
 def test_numbers() -> None:
     assert numbers_of("48,000 cars, 4.25% and 1971") == {"48000", "425", "1971"}
+
+
+def _reference_overlap(a: Fingerprint, b: Fingerprint) -> Overlap:
+    """The scores by their definition: np.isin for membership, np.percentile for where sharing starts."""
+    modulus = max(a.modulus, b.modulus)
+    sa, sb = thin(a.sample, modulus), thin(b.sample, modulus)
+    if len(sa) == 0 or len(sb) == 0:
+        return Overlap(0.0, 0.0, 0.0, 1.0)
+
+    def start(in_other: np.ndarray) -> float:
+        positions = np.flatnonzero(in_other)
+        return float(np.percentile(positions, 10)) / len(in_other) if len(positions) else 1.0
+
+    a_in_b = np.isin(sa, sb)
+    inter = int(a_in_b.sum())
+    return Overlap(
+        inter / (len(sa) + len(sb) - inter),
+        inter / min(len(sa), len(sb)),
+        min(a.shingles, b.shingles) / max(a.shingles, b.shingles, 1),
+        max(start(a_in_b), start(np.isin(sb, sa))) if inter else 1.0,
+    )
+
+
+def test_overlap_equals_its_definition_to_the_last_bit() -> None:
+    """The sorted-search membership and the written-out percentile give exactly np.isin's and np.percentile's."""
+    rng = np.random.default_rng(7)
+    for _ in range(2000):
+        pool = rng.integers(0, 1 << 32, size=int(rng.integers(1, 1500)), dtype=np.uint64).astype(np.uint32)
+        a = pool[rng.random(len(pool)) < rng.random()]
+        b = pool[rng.random(len(pool)) < rng.random()]
+        if rng.random() < 0.3:
+            b = np.concatenate([b, rng.integers(0, 1 << 32, size=40, dtype=np.uint64).astype(np.uint32)])
+        if rng.random() < 0.2:
+            a = np.concatenate([a, a[:5]])  # repeated values: membership must not depend on uniqueness
+        fa, fb = (
+            Fingerprint(
+                "a", np.zeros(4, np.uint32), x, int(rng.choice([1, 2, 4, 8])), int(rng.integers(0, 5000))
+            )
+            for x in (a, b)
+        )
+        assert overlap(fa, fb) == _reference_overlap(fa, fb)
