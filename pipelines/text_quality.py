@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -90,19 +91,21 @@ def _variants(unknown: set[str], vocabulary: set[str], min_length: int = 5) -> s
         return set()
     # Only words that could be one edit away are keyed: same first letter, length within one.
     shapes = {(word[0], len(word) + d) for word in unknown for d in (-1, 0, 1)}
-    owners: dict[str, set[str]] = {}
+    # Each key's first owner, and the keys a second word also holds: what a dict of owner sets would tell,
+    # without a set per key (most keys have one owner).
+    first: dict[str, str] = {}
+    shared: set[str] = set()
     for word in vocabulary:
         if len(word) < min_length or (word[0], len(word)) not in shapes:
             continue
-        for key in {word, *(word[:i] + word[i + 1 :] for i in range(1, len(word)))}:
-            owners.setdefault(key, set()).add(word)
-    out = set()
-    for word in unknown:
-        for key in {word, *(word[:i] + word[i + 1 :] for i in range(1, len(word)))}:
-            if len(owners.get(key, ())) > 1:
-                out.add(word)
-                break
-    return out
+        for key in (word, *(word[:i] + word[i + 1 :] for i in range(1, len(word)))):
+            if first.setdefault(key, word) != word:
+                shared.add(key)
+    return {
+        word
+        for word in unknown
+        if word in shared or any(word[:i] + word[i + 1 :] in shared for i in range(1, len(word)))
+    }
 
 
 def word_quality(text: str, language: str | None = "en") -> float | None:
@@ -121,13 +124,15 @@ def word_quality(text: str, language: str | None = "en") -> float | None:
     raw = _WORD.findall(text)
     if not raw:
         return None
-    tokens = [_normal(token) for token in raw]
-    known = vocab.known(tokens)
-    unknown = [
-        (token, original)
-        for token, original, is_known in zip(tokens, raw, known.tolist(), strict=True)
-        if not is_known
-    ]
-    variants = _variants({token for token, _ in unknown}, set(tokens))
-    garbled = sum(1 for token, original in unknown if token in variants or not original[:1].isupper())
-    return max(0.0, 1.0 - garbled / len(tokens))
+    # Each distinct token is normalised and looked up once (a text repeats about half of its tokens).
+    counts = Counter(raw)
+    forms = {token: _normal(token) for token in counts}
+    unique = list(dict.fromkeys(forms.values()))
+    known = dict(zip(unique, vocab.known(unique).tolist(), strict=True))
+    variants = _variants({form for form in unique if not known[form]}, set(unique))
+    garbled = sum(
+        count
+        for token, count in counts.items()
+        if not known[forms[token]] and (forms[token] in variants or not token[:1].isupper())
+    )
+    return max(0.0, 1.0 - garbled / len(raw))

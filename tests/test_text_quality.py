@@ -35,3 +35,11 @@ def test_variant_spellings_of_a_name_cost_more_than_one_consistent_unknown_name(
 def test_unknown_language_or_no_words_gives_none() -> None:
     assert word_quality(CLEAN, "xx") is None
     assert word_quality("12 34 56", "en") is None
+
+
+def test_garbled_words_count_once_per_occurrence() -> None:
+    """15 words; garbled: both spellings of Velora (3 times), two lower-case unknown words, Tikkok (twice)."""
+    text = (
+        "Velora said Vellora would grow, and the prognant bytedans Tikkok beside TikTok. Tikkok said Velora."
+    )
+    assert word_quality(text) == 1 - 7 / 15
