@@ -362,11 +362,15 @@ class BandTable:
         if self._garbage:  # else no hole and no forgotten entry is left anywhere
             alive = self._alive[hits]
             hits, where_found = hits[alive], where_found[alive]
+        if min_hits > 1:  # before any ordering or Python object: most candidates share one key only
+            held, counts = np.unique(hits, return_counts=True)
+            chosen = held[counts >= min_hits]
+            if not len(chosen):
+                return Counter()
+            keep = np.isin(hits, chosen)
+            hits, where_found = hits[keep], where_found[keep]
         hits = hits[np.argsort(where_found, kind="stable")]
         unique, first, counts = np.unique(hits, return_index=True, return_counts=True)
-        if min_hits > 1:  # before any Python object is made: most candidates share one key only
-            enough = counts >= min_hits
-            unique, first, counts = unique[enough], first[enough], counts[enough]
         by_first = np.argsort(first)
         names = self._names
         return Counter(

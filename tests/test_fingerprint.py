@@ -123,10 +123,9 @@ def test_overlap_equals_its_definition_to_the_last_bit() -> None:
             b = np.concatenate([b, rng.integers(0, 1 << 32, size=40, dtype=np.uint64).astype(np.uint32)])
         if rng.random() < 0.2:
             a = np.concatenate([a, a[:5]])  # repeated values: membership must not depend on uniqueness
+        # A sample holds only values that pass its modulus's test (as ordered_sample draws it).
         fa, fb = (
-            Fingerprint(
-                "a", np.zeros(4, np.uint32), x, int(rng.choice([1, 2, 4, 8])), int(rng.integers(0, 5000))
-            )
-            for x in (a, b)
+            Fingerprint("a", np.zeros(4, np.uint32), thin(x, modulus), modulus, int(rng.integers(0, 5000)))
+            for x, modulus in ((a, int(rng.choice([1, 2, 4, 8]))), (b, int(rng.choice([1, 2, 4, 8]))))
         )
         assert overlap(fa, fb) == _reference_overlap(fa, fb)
