@@ -75,3 +75,56 @@ def test_pipeline_in_worker_processes() -> None:
             asyncio.run(pipeline.process_item({"text": TEXTS["ko"]}))
     finally:
         pool.kill()
+
+
+# Texts for the comparison with langdetect's own detector: several scripts, capitals, URLs, mail addresses,
+# Vietnamese marks, runs of spaces, Latin words inside a non-Latin text, and a prior map.
+MIXED = [
+    *TEXTS.values(),
+    "BREAKING NEWS: the NATO summit in Vilnius ENDS with a joint statement on Ukraine and the IAEA report.",
+    "Read more at https://news.example.com/world/2026/11/story?id=42 or write to desk@news.example.com today.",
+    "Thủ tướng cho biết chính phủ sẽ tăng đầu tư vào cơ sở hạ tầng giao thông trong năm tới.",
+    "Премьер-министр заявил, что правительство увеличит инвестиции в транспортную инфраструктуру.",
+    "首相は来年、交通インフラへの投資を増やすと述べた。東京の記者会見で発表された。",
+    "总理表示，政府明年将增加对交通基础设施的投资。Reuters 报道说。",
+    "رئيس الوزراء قال إن الحكومة ستزيد الاستثمار في البنية التحتية للنقل العام المقبل.",
+    "Ο πρωθυπουργός δήλωσε ότι η κυβέρνηση θα αυξήσει τις επενδύσεις στις υποδομές μεταφορών.",
+    "प्रधानमंत्री ने कहा कि सरकार अगले साल परिवहन बुनियादी ढांचे में निवेश बढ़ाएगी।",
+    "Der   Minister   sagte,    die   Regierung werde   investieren.  Ş ş Ţ ţ ș ț sind rumänisch.",
+    "Samsung Electronics 삼성전자 said its Q3 operating profit rose 삼성 반도체 부문 실적 개선.",
+    "a b c d e f g h i j k l m n o p",
+    "IBM NASA FBI CIA UN EU USA UK",
+]
+
+
+def test_same_answers_as_langdetect_itself() -> None:
+    """The rewritten loops (``pipelines.langdetect_model``) must give langdetect's own labels and probabilities,
+    to the last bit, for every number of trials and with a prior map."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    from pipelines.langdetect_model import NgramModel
+
+    stock = DetectorFactory()
+    stock.load_profile(PROFILES_DIRECTORY)
+    stock.set_seed(0)
+    model = NgramModel(seed=0)
+
+    def answers(detector: object, text: str, trials: int, prior: dict[str, float] | None) -> object:
+        detector.n_trial = trials  # type: ignore[attr-defined]
+        if prior:
+            detector.set_prior_map(prior)  # type: ignore[attr-defined]
+        detector.append(text)  # type: ignore[attr-defined]
+        try:
+            return [(p.lang, p.prob) for p in detector.get_probabilities()]  # type: ignore[attr-defined]
+        except Exception as exc:  # langdetect's "no features" error must be raised by both
+            return type(exc).__name__
+
+    compared = 0
+    for text in [*MIXED, "", "1234 5678", "   "]:
+        for trials in (1, 3, 7):
+            for prior in (None, {"en": 0.5, "de": 0.3, "ko": 0.2}):
+                ours = answers(model.detector(), text, trials, prior)
+                theirs = answers(stock.create(), text, trials, prior)
+                assert ours == theirs, (text, trials, prior)
+                compared += isinstance(theirs, list)
+    assert compared == 6 * len(MIXED)
