@@ -272,7 +272,7 @@ class Deduplicator:
             features = text_features(record.get("text") or "", record.get("language"), self.fp_config)
         fp = features.fingerprint
         entry = self._entry(record, rid, features)
-        keys = band_keys(fp.signature, self.config.rows_per_band)
+        keys = fp.bands or band_keys(fp.signature, self.config.rows_per_band)
 
         url_key, text_key = f"u:{rid}", f"t:{fp.text_hash}"
         found = self.index.resolve([url_key, text_key])
@@ -344,7 +344,8 @@ class Deduplicator:
             return "exact", 1.0
         if other.shingles < config.min_shingles:
             return None
-        ov = overlap(fp, _as_fingerprint(other))
+        # A pair contained less than both levels ask is rejected whatever else it shares.
+        ov = overlap(fp, _as_fingerprint(other), min(config.near_containment, config.reworded_containment))
         if (
             ov.containment >= config.near_containment
             and ov.ratio >= config.near_min_ratio

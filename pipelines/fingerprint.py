@@ -78,6 +78,9 @@ class Fingerprint:
     modulus: int
     shingles: int  # number of shingle positions (about the text's length in characters)
     numbers: frozenset[str] = field(default_factory=frozenset)
+    #: The signature's LSH keys (``band_keys``), computed with the signature so that a crawl's worker process
+    #: pays for them, not the reactor; empty when not computed.
+    bands: list[int] = field(default_factory=list)
 
 
 def normalize_text(text: str) -> str:
@@ -188,13 +191,15 @@ def fingerprint(text: str, config: FingerprintConfig | None = None) -> Fingerpri
     normalized = normalize_text(text)
     hashes = shingle_hashes(normalized, config.shingle_size)
     modulus = choose_modulus(len(hashes), config)
+    sig = signature(hashes, config)
     return Fingerprint(
         text_hash=text_hash(normalized),
-        signature=signature(hashes, config),
+        signature=sig,
         sample=ordered_sample(hashes, modulus),
         modulus=modulus,
         shingles=len(hashes),
         numbers=numbers_of(normalized),
+        bands=band_keys(sig, config.rows_per_band),
     )
 
 
@@ -235,11 +240,13 @@ def _members(values: np.ndarray, sorted_other: np.ndarray) -> np.ndarray:
     return sorted_other[where] == values
 
 
-def overlap(a: Fingerprint, b: Fingerprint) -> Overlap:
+def overlap(a: Fingerprint, b: Fingerprint, min_containment: float = 0.0) -> Overlap:
     """Exact scores of a candidate pair (on the samples): what the verification step decides on.
 
     ``start`` tells a copy from a teaser: a copy shares its text from the top in both texts, while a story
     whose paragraphs sit in another page's teaser block is shared only from the middle of that page on.
+    ``min_containment``: below this containment the caller rejects the pair whatever the other scores, so
+    ``start`` is not computed (1.0, nothing shared from the top): most candidates, and half the work.
     """
     modulus = max(a.modulus, b.modulus)
     # A sample drawn at this modulus is already thin (every value passes the test): most pairs of long texts.
@@ -247,11 +254,12 @@ def overlap(a: Fingerprint, b: Fingerprint) -> Overlap:
     sb = b.sample if b.modulus == modulus else thin(b.sample, modulus)
     if len(sa) == 0 or len(sb) == 0:
         return Overlap(0.0, 0.0, 0.0, 1.0)
-    sorted_a, sorted_b = np.sort(sa), np.sort(sb)
-    a_in_b = _members(sa, sorted_b)
+    a_in_b = _members(sa, np.sort(sb))
     inter = int(np.count_nonzero(a_in_b))
     jaccard = inter / (len(sa) + len(sb) - inter)
     containment = inter / min(len(sa), len(sb))
     ratio = min(a.shingles, b.shingles) / max(a.shingles, b.shingles, 1)
-    start = max(_start(a_in_b), _start(_members(sb, sorted_a))) if inter else 1.0
+    if not inter or containment < min_containment:
+        return Overlap(jaccard, containment, ratio, 1.0)
+    start = max(_start(a_in_b), _start(_members(sb, np.sort(sa))))
     return Overlap(jaccard, containment, ratio, start)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from pipelines.fingerprint import (
@@ -128,4 +130,15 @@ def test_overlap_equals_its_definition_to_the_last_bit() -> None:
             Fingerprint("a", np.zeros(4, np.uint32), thin(x, modulus), modulus, int(rng.integers(0, 5000)))
             for x, modulus in ((a, int(rng.choice([1, 2, 4, 8]))), (b, int(rng.choice([1, 2, 4, 8]))))
         )
-        assert overlap(fa, fb) == _reference_overlap(fa, fb)
+        expected = _reference_overlap(fa, fb)
+        assert overlap(fa, fb) == expected
+        # Below the caller's containment floor only ``start`` is left out (1.0); every other score is the same.
+        floor = float(rng.random())
+        cut = overlap(fa, fb, min_containment=floor)
+        assert cut == (expected if expected.containment >= floor else replace(expected, start=1.0))
+
+
+def test_fingerprint_carries_its_band_keys() -> None:
+    config = FingerprintConfig(rows_per_band=4)
+    fp = fingerprint("The council approved the budget for the new bridge on Tuesday evening. " * 5, config)
+    assert fp.bands == band_keys(fp.signature, 4) and len(fp.bands) == config.num_perm // 4
