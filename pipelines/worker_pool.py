@@ -37,6 +37,7 @@ PRELOAD = (
     "pipelines.fingerprint",
     "pipelines.dedupe",
     "pipelines.text_quality",
+    "pipelines.worker_warmup",
 )
 
 
@@ -44,6 +45,10 @@ def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the crawl: a terminal sends SIGINT to the whole process group, and the crawl
     stops gracefully, waiting for the pages in the workers rather than losing them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _ready() -> None:
+    """A task that does nothing: scheduling it starts the workers."""
 
 
 def default_workers() -> int:
@@ -85,6 +90,8 @@ class WorkerPool:
             initializer=_ignore_interrupts,
             context=context,
         )
+        # pebble forks its workers at the first task: start them now, while the crawl's first pages download.
+        self._pool.schedule(_ready)
         logger.info("started %d worker processes", self.workers)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
