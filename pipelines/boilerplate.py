@@ -171,6 +171,13 @@ def line_key(line: str) -> str:
     return hashlib.blake2b(normal.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def line_keys(lines: list[str], config: BoilerplateConfig) -> list[str | None]:
+    """Each line's key, None for lines too short or too long to be counted (a pure function: a worker process
+    can compute the keys of a page, leaving the counting to the process that holds the store)."""
+    low, high = config.min_line_chars, config.max_line_chars
+    return [line_key(line) if low <= len(line.strip()) <= high else None for line in lines]
+
+
 class SiteBoilerplate:
     """Learns each domain's recurring lines and strips them from its texts."""
 
@@ -181,8 +188,7 @@ class SiteBoilerplate:
         )
 
     def _keys(self, lines: list[str]) -> list[str | None]:
-        low, high = self.config.min_line_chars, self.config.max_line_chars
-        return [line_key(line) if low <= len(line.strip()) <= high else None for line in lines]
+        return line_keys(lines, self.config)
 
     def observe(self, domain: str, text: str) -> None:
         keys = [k for k in self._keys(text.splitlines()) if k]
@@ -206,10 +212,13 @@ class SiteBoilerplate:
             logger.debug("%s: %d boilerplate lines stripped", domain, len(lines) - len(kept))
         return "\n".join(kept)
 
-    def process(self, domain: str, text: str) -> str:
-        """Count this page, then strip: a crawl's page counts towards its own domain's statistics."""
+    def process(self, domain: str, text: str, keys: list[str | None] | None = None) -> str:
+        """Count this page, then strip: a crawl's page counts towards its own domain's statistics.
+
+        ``keys``: ``line_keys(text.splitlines(), self.config)`` when the caller computed them elsewhere."""
         lines = text.splitlines()
-        keys = self._keys(lines)  # once for both steps: hashing the lines is most of the learner's cost
+        if keys is None or len(keys) != len(lines):
+            keys = self._keys(lines)  # once for both steps: hashing the lines is most of the learner's cost
         self.store.add_page(domain, [k for k in keys if k])
         return self._strip(domain, text, lines, keys)
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, SQLiteLineStore
+from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, SQLiteLineStore, line_keys
 from pipelines.text_stats import count_words, text_fingerprint
 from pipelines.worker_pool import WorkerPool
 
@@ -391,12 +391,14 @@ class CleanPipeline:
         return cls(config, boilerplate, crawler.stats, worker_pool(crawler))
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
-        # The text rules run in a worker; the site's line counts live here, on the reactor, shared by all pages.
-        cleaned = await self.pool.run(clean_text, item.get("text") or "", self.config)
+        # The text rules, hashing and counting run in a worker; the site's line counts live here, on the reactor,
+        # shared by all pages.
+        learned = self.boilerplate.config if self.boilerplate is not None else None
+        cleaned = await self.pool.run(clean_page_text, item.get("text") or "", self.config, learned)
         # The article's fingerprint for re-visits is taken before the site-level stripping: what a site repeats
         # on every page is not part of an article's revision, and the learned set grows from run to run.
-        item["_content_fingerprint"] = text_fingerprint(cleaned)
-        finish_clean(item, cleaned, self.boilerplate)
+        item["_content_fingerprint"] = cleaned.fingerprint
+        finish_clean(item, cleaned.text, self.boilerplate, cleaned.line_keys, cleaned.words)
         if self.stats is not None:
             self.stats.inc_value("newscorpus/clean/ok")
         return item
@@ -404,6 +406,23 @@ class CleanPipeline:
     def close_spider(self, spider: Any = None) -> None:
         if self.boilerplate is not None:
             self.boilerplate.close()
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The clean stage's worker result: the text, and what the reactor would otherwise compute from it."""
+
+    text: str
+    fingerprint: str  # text_fingerprint(text)
+    words: int  # count_words(text)
+    line_keys: list[str | None] | None  # line_keys(text.splitlines(), ...) when the site's lines are learned
+
+
+def clean_page_text(text: str, config: CleanConfig, learned: BoilerplateConfig | None) -> CleanedText:
+    """The task a worker process runs for the clean stage."""
+    cleaned = clean_text(text, config)
+    keys = line_keys(cleaned.splitlines(), learned) if learned is not None else None
+    return CleanedText(cleaned, text_fingerprint(cleaned), count_words(cleaned), keys)
 
 
 def clean_item(
@@ -414,15 +433,22 @@ def clean_item(
 
 
 def finish_clean(
-    item: dict[str, Any], text: str, boilerplate: SiteBoilerplate | None = None
+    item: dict[str, Any],
+    text: str,
+    boilerplate: SiteBoilerplate | None = None,
+    line_keys: list[str | None] | None = None,
+    words: int | None = None,
 ) -> dict[str, Any]:
-    """After the text rules: the site's learned boilerplate lines, the word count, the empty check."""
+    """After the text rules: the site's learned boilerplate lines, the word count, the empty check.
+
+    ``line_keys`` and ``words``: the text's line keys and word count, when computed elsewhere (a worker)."""
     from pipelines.drops import NoTextAfterClean
 
+    stripped = text
     if boilerplate is not None and item.get("domain"):
-        text = boilerplate.process(item["domain"], text)
-    item["text"] = text
-    item["word_count"] = count_words(text)
+        stripped = boilerplate.process(item["domain"], text, line_keys)
+    item["text"] = stripped
+    item["word_count"] = words if words is not None and stripped == text else count_words(stripped)
     if not text.strip():
         raise NoTextAfterClean("nothing left after removing page furniture")
     return item

@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from pipelines.boilerplate import SiteBoilerplate
-from pipelines.clean import CleanPipeline, clean_text
+from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, line_keys
+from pipelines.clean import CleanConfig, CleanPipeline, clean_page_text, clean_text, finish_clean
 from pipelines.drops import NoTextAfterClean
+from pipelines.text_stats import count_words, text_fingerprint
 
 BODY = [
     "The city council approved the new budget on Tuesday after a debate that lasted well into the night.",
@@ -78,6 +79,28 @@ def test_pipeline_recounts_words_and_drops_empty() -> None:
     assert out["word_count"] == len(out["text"].split())
     with pytest.raises(NoTextAfterClean):
         asyncio.run(pipeline.process_item({"text": "Scroll to top", "domain": "example.test"}))
+
+
+def test_worker_result_carries_what_the_reactor_used_to_compute() -> None:
+    """The clean task's fingerprint, word count and line keys are those of its text; a page whose learned lines
+    are stripped gets its words recounted, one with nothing stripped keeps the worker's count."""
+    config = BoilerplateConfig(min_pages=2)
+    raw = "\n".join([*BODY, "Share this article"])
+    result = clean_page_text(raw, CleanConfig(), config)
+    assert result.text == clean_text(raw)
+    assert result.fingerprint == text_fingerprint(result.text)
+    assert result.words == count_words(result.text)
+    assert result.line_keys == line_keys(result.text.splitlines(), config)
+    assert clean_page_text(raw, CleanConfig(), None).line_keys is None
+
+    learner = SiteBoilerplate(config)
+    plug = "Become a member of the Valley Courier today and support local news."
+    for page in range(3):
+        text = f"{result.text}\nPage {page} has a line of its own here.\n{plug}"
+        pre = clean_page_text(text, CleanConfig(), config)
+        item = finish_clean({"domain": "valley.test"}, pre.text, learner, pre.line_keys, pre.words)
+        assert item["word_count"] == count_words(item["text"])
+        assert (plug in item["text"]) == (page < 1)  # stripped once the domain has two pages that carry it
 
 
 @pytest.mark.parametrize(
