@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.gc_tuning import tune_for_crawl
 from crawler.profiles import ProfileError, load_target
 from crawler.state import CrawlState, StateLocked
 from crawler.summary import format_summary
@@ -181,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(NewsSpider, targets=args.targets)
+    tune_for_crawl()
     process.start()
 
     run_dir = Path(settings.get("NEWSCORPUS_OUT")) / "runs" / settings.get("NEWSCORPUS_RUN_ID")

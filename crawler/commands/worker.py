@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.commands.crawl import add_corpus_arguments, build_settings
+from crawler.gc_tuning import tune_for_crawl
 
 REDIS_HELP = "the shared Redis, redis://HOST:PORT/DB (default: $NEWSCORPUS_REDIS_URL)"
 
@@ -118,6 +119,7 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
     try:
         process = CrawlerProcess(settings)
         process.crawl(NewsSpider)
+        tune_for_crawl()
         process.start()
     finally:
         membership.leave()  # a no-op after a clean stop (the extension left already)
