@@ -354,30 +354,11 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Any) -> CleanPipeline:
         from scrapy.exceptions import NotConfigured
 
-        settings = crawler.settings
-        if not settings.getbool("NEWSCORPUS_CLEAN_ENABLED", True):
+        configs = clean_configs(crawler.settings)
+        if configs is None:
             raise NotConfigured("NEWSCORPUS_CLEAN_ENABLED is off")
-        defaults = CleanConfig()
-        config = replace(
-            defaults,
-            tail_share=settings.getfloat("NEWSCORPUS_CLEAN_TAIL_SHARE", defaults.tail_share),
-            max_furniture_words=settings.getint(
-                "NEWSCORPUS_CLEAN_MAX_FURNITURE_WORDS", defaults.max_furniture_words
-            ),
-        )
-        boilerplate = None
-        if settings.getbool("NEWSCORPUS_CLEAN_BOILERPLATE", True):
-            bp_defaults = BoilerplateConfig()
-            boilerplate = SiteBoilerplate(
-                BoilerplateConfig(
-                    threshold=settings.getfloat(
-                        "NEWSCORPUS_CLEAN_BOILERPLATE_THRESHOLD", bp_defaults.threshold
-                    ),
-                    min_pages=settings.getint(
-                        "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES", bp_defaults.min_pages
-                    ),
-                )
-            )
+        config, learned = configs
+        boilerplate = SiteBoilerplate(learned) if learned is not None else None
         from crawler.extensions import crawl_state_extension, worker_pool
 
         state_ext = crawl_state_extension(crawler)
@@ -394,7 +375,9 @@ class CleanPipeline:
         # The text rules, hashing and counting run in a worker; the site's line counts live here, on the reactor,
         # shared by all pages.
         learned = self.boilerplate.config if self.boilerplate is not None else None
-        cleaned = await self.pool.run(clean_page_text, item.get("text") or "", self.config, learned)
+        cleaned = cleaned_ahead(item, (self.config, learned))
+        if cleaned is None:
+            cleaned = await self.pool.run(clean_page_text, item.get("text") or "", self.config, learned)
         # The article's fingerprint for re-visits is taken before the site-level stripping: what a site repeats
         # on every page is not part of an article's revision, and the learned set grows from run to run.
         item["_content_fingerprint"] = cleaned.fingerprint
@@ -423,6 +406,60 @@ def clean_page_text(text: str, config: CleanConfig, learned: BoilerplateConfig |
     cleaned = clean_text(text, config)
     keys = line_keys(cleaned.splitlines(), learned) if learned is not None else None
     return CleanedText(cleaned, text_fingerprint(cleaned), count_words(cleaned), keys)
+
+
+CleanConfigs = tuple[CleanConfig, BoilerplateConfig | None]
+
+
+def clean_configs(settings: Any) -> CleanConfigs | None:
+    """The clean stage's text rules and site-line learning from Scrapy settings; None when the stage is off."""
+    if not settings.getbool("NEWSCORPUS_CLEAN_ENABLED", True):
+        return None
+    defaults = CleanConfig()
+    config = replace(
+        defaults,
+        tail_share=settings.getfloat("NEWSCORPUS_CLEAN_TAIL_SHARE", defaults.tail_share),
+        max_furniture_words=settings.getint(
+            "NEWSCORPUS_CLEAN_MAX_FURNITURE_WORDS", defaults.max_furniture_words
+        ),
+    )
+    learned = None
+    if settings.getbool("NEWSCORPUS_CLEAN_BOILERPLATE", True):
+        bp_defaults = BoilerplateConfig()
+        learned = BoilerplateConfig(
+            threshold=settings.getfloat("NEWSCORPUS_CLEAN_BOILERPLATE_THRESHOLD", bp_defaults.threshold),
+            min_pages=settings.getint("NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES", bp_defaults.min_pages),
+        )
+    return config, learned
+
+
+#: Item key of a clean result computed ahead, in the extract stage's worker task (one task a page fewer).
+AHEAD_KEY = "_cleaned_ahead"
+
+
+def clean_ahead(item: dict[str, Any], configs: CleanConfigs) -> dict[str, Any]:
+    """In a worker, after extraction: clean the item's text now, for the clean stage to take."""
+    item[AHEAD_KEY] = (configs, clean_page_text(item.get("text") or "", *configs))
+    return item
+
+
+def keep_ahead_source(item: dict[str, Any]) -> None:
+    """Back from the worker: remember which text object the result was made from (checked by ``cleaned_ahead``)."""
+    ahead = item.get(AHEAD_KEY)
+    if isinstance(ahead, tuple) and len(ahead) == 2:
+        item[AHEAD_KEY] = (item.get("text"), *ahead)
+
+
+def cleaned_ahead(item: dict[str, Any], configs: CleanConfigs) -> CleanedText | None:
+    """The result ``clean_ahead`` left in the item, if it was made with these configurations from the item's
+    current text (the extract stage keeps the text it cleaned beside it; a stage in between may change it)."""
+    ahead = item.pop(AHEAD_KEY, None)
+    if not isinstance(ahead, tuple) or len(ahead) != 3:
+        return None
+    source, made_with, cleaned = ahead
+    if source is not item.get("text") or made_with != configs or not isinstance(cleaned, CleanedText):
+        return None
+    return cleaned
 
 
 def clean_item(

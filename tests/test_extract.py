@@ -9,6 +9,7 @@ import pytest
 from crawler.items import article_id
 from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
 from pipelines.extract import ExtractConfig, ExtractPipeline, decode_html, extract_article, repair_mojibake
+from pipelines.worker_pool import WorkerPool
 
 PARAGRAPHS = [
     "The harbour authority said on Monday that the new ferry terminal will open in the spring, two years "
@@ -138,6 +139,46 @@ def test_pipeline_fills_the_record() -> None:
     assert stats.values["newscorpus/extract/ok"] == 1
 
 
+def test_clean_rules_run_ahead_in_the_extract_task() -> None:
+    """With the clean stage's configurations, the extract task also cleans; the clean stage takes that result,
+    and the item ends the same as with two tasks. A text changed between the stages is cleaned again."""
+    from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
+    from pipelines.clean import AHEAD_KEY, CleanConfig, CleanPipeline
+
+    configs = (CleanConfig(), BoilerplateConfig())
+
+    def page() -> dict[str, object]:
+        return {"url": "https://harbour-gazette.test/news/ferry", "_html": article_page(), "domain": "x"}
+
+    calls: list[str] = []
+
+    class CountingPool(WorkerPool):
+        async def run(self, function, *args):  # type: ignore[no-untyped-def]
+            calls.append(function.__name__)
+            return await super().run(function, *args)
+
+    def clean_stage() -> CleanPipeline:
+        return CleanPipeline(configs[0], SiteBoilerplate(configs[1]), pool=CountingPool(0))
+
+    ahead = asyncio.run(ExtractPipeline(pool=CountingPool(0), clean=configs).process_item(page()))
+    assert AHEAD_KEY in ahead
+    ahead = asyncio.run(clean_stage().process_item(ahead))
+    assert calls == ["fill_record_and_clean"] and AHEAD_KEY not in ahead
+
+    calls.clear()
+    plain = asyncio.run(ExtractPipeline(pool=CountingPool(0)).process_item(page()))
+    plain = asyncio.run(clean_stage().process_item(plain))
+    assert calls == ["fill_record_and_clean", "clean_page_text"]
+    assert ahead == plain
+
+    calls.clear()
+    changed = asyncio.run(ExtractPipeline(pool=CountingPool(0), clean=configs).process_item(page()))
+    changed["text"] = changed["text"] + "\nA line another stage added after the extraction."
+    changed = asyncio.run(clean_stage().process_item(changed))
+    assert calls == ["fill_record_and_clean", "clean_page_text"]
+    assert changed["text"].endswith("A line another stage added after the extraction.")
+
+
 def test_pipeline_drops_articles_before_since() -> None:
     from datetime import date
 
@@ -179,6 +220,18 @@ def test_from_crawler_reads_typed_settings() -> None:
     assert str(extract.since) == "2024-06-01"
     clean = CleanPipeline.from_crawler(crawler)
     assert clean.boilerplate is not None and clean.boilerplate.config.min_pages == 3
+    assert extract.clean is None  # no clean stage in this crawl's pipelines: nothing cleaned ahead
+    both = get_crawler(
+        settings_dict={
+            "ITEM_PIPELINES": {
+                "pipelines.extract.ExtractPipeline": 100,
+                "pipelines.clean.CleanPipeline": 200,
+            },
+            "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES": "3",
+        }
+    )
+    ahead = ExtractPipeline.from_crawler(both).clean
+    assert ahead == (CleanPipeline.from_crawler(both).config, clean.boilerplate.config)
     off = get_crawler(settings_dict={"NEWSCORPUS_EXTRACT_ENABLED": False, "NEWSCORPUS_CLEAN_ENABLED": False})
     with pytest.raises(NotConfigured):
         ExtractPipeline.from_crawler(off)
