@@ -224,6 +224,37 @@ def text_features(text: str, language: str | None, config: FingerprintConfig) ->
     return TextFeatures(fingerprint(text, config), word_quality(text, language or "en"), len(text.split()))
 
 
+#: Item key of text features computed ahead, in the language stage's worker task (one task a page fewer).
+FEATURES_AHEAD_KEY = "_features_ahead"
+
+
+def fingerprint_config_ahead(settings: Any) -> FingerprintConfig | None:
+    """The dedupe stage's fingerprint configuration when the stage runs in this crawl, for an earlier stage that
+    computes the text features ahead (the language stage); None when it does not run."""
+    if not settings.getbool(SETTINGS_PREFIX + "ENABLED", True):
+        return None
+    if settings.getwithbase("ITEM_PIPELINES").get("pipelines.dedupe.DedupePipeline") is None:
+        return None
+    return DedupeConfig.from_settings(settings).fingerprint_config()
+
+
+def keep_features_ahead(item: dict[str, Any], config: FingerprintConfig, features: TextFeatures) -> None:
+    """Leave features computed from the item's current text and language for the dedupe stage."""
+    item[FEATURES_AHEAD_KEY] = (item.get("text"), item.get("language"), config, features)
+
+
+def features_from_ahead(item: dict[str, Any], config: FingerprintConfig) -> TextFeatures | None:
+    """The features ``keep_features_ahead`` left, if made with this configuration from the item's current text
+    and language (a stage in between may change either)."""
+    ahead = item.pop(FEATURES_AHEAD_KEY, None)
+    if not isinstance(ahead, tuple) or len(ahead) != 4:
+        return None
+    text, language, made_with, features = ahead
+    if text is not item.get("text") or language != item.get("language") or made_with != config:
+        return None
+    return features if isinstance(features, TextFeatures) else None
+
+
 class Deduplicator:
     """The stage's logic, without Scrapy: ``check(record) -> Decision`` for one record after another.
 
@@ -530,13 +561,14 @@ class DedupePipeline:
         if self.dedup is None:
             self.open_spider(spider)
         assert self.dedup is not None
+        ahead = features_from_ahead(item, self.fp_config)
         if item.get("_update_of"):
             # A re-fetch of an article already kept (a correction): not a copy of it.
             self._inc("updates_passed")
             return item
         # Shingling and MinHash run in a worker; the check itself (index query and update) runs here, on the
         # reactor, in one go with no await inside, so two items can never interleave their decisions.
-        features = await self.pool.run(
+        features = ahead or await self.pool.run(
             text_features, item.get("text") or "", item.get("language"), self.fp_config
         )
         decision = self.dedup.check(item, features)

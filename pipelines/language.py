@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.dedupe import TextFeatures, fingerprint_config_ahead, keep_features_ahead, text_features
 from pipelines.drops import LanguageNotWanted
+from pipelines.fingerprint import FingerprintConfig
 from pipelines.langdetect_model import NgramModel
 from pipelines.worker_pool import WorkerPool
 
@@ -90,6 +92,17 @@ def detect_language(text: str, config: LanguageConfig) -> LanguageGuess:
     return shared_detector(config).detect(text)
 
 
+def detect_language_and_features(
+    text: str, config: LanguageConfig, wanted: frozenset[str], fingerprint: FingerprintConfig
+) -> tuple[LanguageGuess, TextFeatures | None]:
+    """The language stage's worker task when the dedupe stage runs later: the guess, and the dedupe stage's text
+    features of a text the language filter keeps (computed here, the reactor hands the page out once less)."""
+    guess = detect_language(text, config)
+    if wanted and guess.language not in wanted:
+        return guess, None
+    return guess, text_features(text, guess.language, fingerprint)
+
+
 def parse_languages(value: str | Iterable[str] | None) -> frozenset[str]:
     """``"en,ko"`` or ``["en", "ko"]`` -> ``{"en", "ko"}``; empty means every language."""
     if not value:
@@ -102,12 +115,20 @@ class LanguagePipeline:
     """Scrapy adapter: labels ``language``/``language_prob`` and applies the ``--lang`` filter."""
 
     def __init__(
-        self, config: LanguageConfig, wanted: frozenset[str], stats: Any, pool: WorkerPool | None = None
+        self,
+        config: LanguageConfig,
+        wanted: frozenset[str],
+        stats: Any,
+        pool: WorkerPool | None = None,
+        features: FingerprintConfig | None = None,
     ) -> None:
+        """``features``: the dedupe stage's fingerprint configuration when it runs later; its text features are
+        then computed in this stage's worker task."""
         self.config = config
         self.wanted = wanted
         self.stats = stats
         self.pool = pool or WorkerPool(0)
+        self.features = features
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LanguagePipeline:
@@ -122,12 +143,21 @@ class LanguagePipeline:
         wanted = parse_languages(settings.get("NEWSCORPUS_LANGUAGES"))
         from crawler.extensions import worker_pool
 
-        return cls(config, wanted, crawler.stats, worker_pool(crawler))
+        return cls(config, wanted, crawler.stats, worker_pool(crawler), fingerprint_config_ahead(settings))
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
-        guess = await self.pool.run(detect_language, item.get("text") or "", self.config)
+        text = item.get("text") or ""
+        features = None
+        if self.features is None:
+            guess = await self.pool.run(detect_language, text, self.config)
+        else:
+            guess, features = await self.pool.run(
+                detect_language_and_features, text, self.config, self.wanted, self.features
+            )
         item["language"] = guess.language
         item["language_prob"] = guess.probability
+        if features is not None and self.features is not None:
+            keep_features_ahead(item, self.features, features)
         self.stats.inc_value(f"newscorpus/language/{guess.language}")
         declared = normalise_code(item.get("declared_language"))
         if declared and guess.language != UNDETERMINED and declared != guess.language:

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from pipelines.drops import LanguageNotWanted
+from pipelines.drops import Duplicate, LanguageNotWanted
 from pipelines.language import LanguageConfig, LanguageDetector, LanguagePipeline, parse_languages
 from pipelines.worker_pool import WorkerPool
 
@@ -128,3 +128,48 @@ def test_same_answers_as_langdetect_itself() -> None:
                 assert ours == theirs, (text, trials, prior)
                 compared += isinstance(theirs, list)
     assert compared == 6 * len(MIXED)
+
+
+def test_dedupe_features_computed_in_the_language_task() -> None:
+    """With the dedupe stage's fingerprint configuration, the language task also computes the text features;
+    the dedupe stage uses them (no task of its own) when text and language are still those they were made from,
+    and computes them itself otherwise, or when the language filter dropped the need."""
+    import numpy as np
+
+    from pipelines.dedupe import FEATURES_AHEAD_KEY, DedupeConfig, DedupePipeline, text_features
+
+    calls: list[str] = []
+
+    class CountingPool(WorkerPool):
+        async def run(self, function, *args):  # type: ignore[no-untyped-def]
+            calls.append(function.__name__)
+            return await super().run(function, *args)
+
+    fp_config = DedupeConfig().fingerprint_config()
+    language = LanguagePipeline(LanguageConfig(), parse_languages("en"), Stats(), CountingPool(0), fp_config)
+    dedupe = DedupePipeline(DedupeConfig(), None, "run", CountingPool(0))
+    story = " ".join([TEXTS["en"]] * 3)
+
+    item = asyncio.run(language.process_item({"text": story, "url": "https://a.test/1"}))
+    ahead = item[FEATURES_AHEAD_KEY][3]
+    direct = text_features(story, "en", fp_config)
+    assert (ahead.quality, ahead.length, ahead.fingerprint.text_hash) == (
+        direct.quality,
+        direct.length,
+        direct.fingerprint.text_hash,
+    )
+    assert np.array_equal(ahead.fingerprint.signature, direct.fingerprint.signature)
+    asyncio.run(dedupe.process_item(item))
+    assert calls == ["detect_language_and_features"] and FEATURES_AHEAD_KEY not in item
+
+    calls.clear()
+    changed = asyncio.run(language.process_item({"text": story, "url": "https://a.test/2"}))
+    changed["text"] = story + " A sentence a later stage added."
+    with pytest.raises(Duplicate):  # the first story again, with one sentence more
+        asyncio.run(dedupe.process_item(changed))
+    assert calls == ["detect_language_and_features", "text_features"]
+
+    calls.clear()
+    with pytest.raises(LanguageNotWanted):
+        asyncio.run(language.process_item({"text": TEXTS["de"]}))
+    assert calls == ["detect_language_and_features"]
