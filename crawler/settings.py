@@ -53,7 +53,7 @@ EXTENSIONS = {
 # Worker processes for extraction, cleaning and language detection ("" = one a core; 0 = inline).
 NEWSCORPUS_WORKERS = ""
 NEWSCORPUS_WORKER_TIMEOUT = 120.0
-# A worker process is replaced after this many tasks (about four a page), bounding what a leak could grow to.
+# A worker process is replaced after this many tasks (about two a page), bounding what a leak could grow to.
 NEWSCORPUS_WORKER_MAX_TASKS = 50000
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 NEWSCORPUS_STATE_ENABLED = True
