@@ -127,7 +127,9 @@ class _Run:
         span = int(keys[-1]) - self._low
         self._shift = max(0, span.bit_length() - max(1, self.size // bucket_rows).bit_length())
         # Counts per bucket in the directory's own type: the counting array is as large as the directory.
-        counts = np.zeros((span >> self._shift) + 1, dtype=np.int64 if self.size >= 1 << 31 else np.int32)
+        counts: np.ndarray = np.zeros(
+            (span >> self._shift) + 1, dtype=np.int64 if self.size >= 1 << 31 else np.int32
+        )
         low, shift = np.uint64(self._low % (1 << 64)), np.uint64(self._shift)
         for start in range(0, self.size, block):
             buckets = (keys[start : start + block].view(np.uint64) - low) >> shift  # sorted, as the keys are
@@ -363,8 +365,8 @@ class BandTable:
             alive = self._alive[hits]
             hits, where_found = hits[alive], where_found[alive]
         if min_hits > 1:  # before any ordering or Python object: most candidates share one key only
-            held, counts = np.unique(hits, return_counts=True)
-            chosen = held[counts >= min_hits]
+            distinct, counts = np.unique(hits, return_counts=True)
+            chosen = distinct[counts >= min_hits]
             if not len(chosen):
                 return Counter()
             keep = np.isin(hits, chosen)
