@@ -14,8 +14,9 @@ methods holding those loops:
   vector operation. The float operations are the same, in the same order (the normalising sum is a sequential
   ``cumsum``, as Python's ``sum`` of floats is on 3.11), so the probabilities are equal to the last bit.
 
-``tests/test_language.py`` compares the two detectors on texts in many scripts; on the 1,057 texts of the
-extraction and dedupe benchmarks both gave the same labels and probabilities, 1.9 ms against 1.0 ms a text.
+``tests/test_language.py`` compares the two detectors on texts in many scripts. On the 1,057 texts of the
+extraction and dedupe benchmarks both gave the same labels and probabilities, in 1.9 ms against 1.0 ms a text
+(first 1000 characters, 3 trials; compared and timed by a throwaway script).
 """
 
 from __future__ import annotations
