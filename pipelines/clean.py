@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pipelines import ahead
 from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, SQLiteLineStore, line_keys
 from pipelines.text_stats import count_words, text_fingerprint
 from pipelines.worker_pool import WorkerPool
@@ -433,33 +434,21 @@ def clean_configs(settings: Any) -> CleanConfigs | None:
     return config, learned
 
 
-#: Item key of a clean result computed ahead, in the extract stage's worker task (one task a page fewer).
+#: Item key of a clean result computed ahead, in the extract stage's worker task (see ``pipelines.ahead``).
 AHEAD_KEY = "_cleaned_ahead"
 
 
 def clean_ahead(item: dict[str, Any], configs: CleanConfigs) -> dict[str, Any]:
     """In a worker, after extraction: clean the item's text now, for the clean stage to take."""
-    item[AHEAD_KEY] = (configs, clean_page_text(item.get("text") or "", *configs))
+    text = item.get("text") or ""
+    ahead.leave(item, AHEAD_KEY, (text, configs), clean_page_text(text, *configs))
     return item
 
 
-def keep_ahead_source(item: dict[str, Any]) -> None:
-    """Back from the worker: remember which text object the result was made from (checked by ``cleaned_ahead``)."""
-    ahead = item.get(AHEAD_KEY)
-    if isinstance(ahead, tuple) and len(ahead) == 2:
-        item[AHEAD_KEY] = (item.get("text"), *ahead)
-
-
 def cleaned_ahead(item: dict[str, Any], configs: CleanConfigs) -> CleanedText | None:
-    """The result ``clean_ahead`` left in the item, if it was made with these configurations from the item's
-    current text (the extract stage keeps the text it cleaned beside it; a stage in between may change it)."""
-    ahead = item.pop(AHEAD_KEY, None)
-    if not isinstance(ahead, tuple) or len(ahead) != 3:
-        return None
-    source, made_with, cleaned = ahead
-    if source is not item.get("text") or made_with != configs or not isinstance(cleaned, CleanedText):
-        return None
-    return cleaned
+    """The result ``clean_ahead`` left, if made with these configurations from the item's current text."""
+    cleaned = ahead.take(item, AHEAD_KEY, (item.get("text") or "", configs))
+    return cleaned if isinstance(cleaned, CleanedText) else None
 
 
 def clean_item(

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipelines import ahead
 from pipelines.dedupe_index import DedupeIndex, IndexEntry, IndexUpdate, MemoryDedupeIndex, SQLiteDedupeIndex
 from pipelines.drops import Duplicate, ExactDuplicate, NearDuplicate, RewordedDuplicate, duplicate_record
 from pipelines.fingerprint import Fingerprint, FingerprintConfig, band_keys, fingerprint, overlap
@@ -224,7 +225,7 @@ def text_features(text: str, language: str | None, config: FingerprintConfig) ->
     return TextFeatures(fingerprint(text, config), word_quality(text, language or "en"), len(text.split()))
 
 
-#: Item key of text features computed ahead, in the language stage's worker task (one task a page fewer).
+#: Item key of text features computed ahead, in the language stage's worker task (see ``pipelines.ahead``).
 FEATURES_AHEAD_KEY = "_features_ahead"
 
 
@@ -240,18 +241,13 @@ def fingerprint_config_ahead(settings: Any) -> FingerprintConfig | None:
 
 def keep_features_ahead(item: dict[str, Any], config: FingerprintConfig, features: TextFeatures) -> None:
     """Leave features computed from the item's current text and language for the dedupe stage."""
-    item[FEATURES_AHEAD_KEY] = (item.get("text"), item.get("language"), config, features)
+    ahead.leave(item, FEATURES_AHEAD_KEY, (item.get("text") or "", item.get("language"), config), features)
 
 
 def features_from_ahead(item: dict[str, Any], config: FingerprintConfig) -> TextFeatures | None:
     """The features ``keep_features_ahead`` left, if made with this configuration from the item's current text
     and language (a stage in between may change either)."""
-    ahead = item.pop(FEATURES_AHEAD_KEY, None)
-    if not isinstance(ahead, tuple) or len(ahead) != 4:
-        return None
-    text, language, made_with, features = ahead
-    if text is not item.get("text") or language != item.get("language") or made_with != config:
-        return None
+    features = ahead.take(item, FEATURES_AHEAD_KEY, (item.get("text") or "", item.get("language"), config))
     return features if isinstance(features, TextFeatures) else None
 
 
@@ -561,14 +557,14 @@ class DedupePipeline:
         if self.dedup is None:
             self.open_spider(spider)
         assert self.dedup is not None
-        ahead = features_from_ahead(item, self.fp_config)
+        computed = features_from_ahead(item, self.fp_config)
         if item.get("_update_of"):
             # A re-fetch of an article already kept (a correction): not a copy of it.
             self._inc("updates_passed")
             return item
         # Shingling and MinHash run in a worker; the check itself (index query and update) runs here, on the
         # reactor, in one go with no await inside, so two items can never interleave their decisions.
-        features = ahead or await self.pool.run(
+        features = computed or await self.pool.run(
             text_features, item.get("text") or "", item.get("language"), self.fp_config
         )
         decision = self.dedup.check(item, features)

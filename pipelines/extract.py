@@ -30,7 +30,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipelines.clean import CleanConfigs, clean_ahead, clean_configs, keep_ahead_source
+from pipelines.clean import CleanConfigs, clean_ahead, clean_configs
 from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
 from pipelines.metadata import (
     ARTICLE_TYPES,
@@ -551,7 +551,6 @@ class ExtractPipeline:
         if result is not item:
             item.clear()
             item.update(result)
-        keep_ahead_source(item)
         if self.stats is not None:
             self.stats.inc_value("newscorpus/extract/ok")
         return item
