@@ -475,6 +475,6 @@ def finish_clean(
         stripped = boilerplate.process(item["domain"], text, line_keys)
     item["text"] = stripped
     item["word_count"] = words if words is not None and stripped == text else count_words(stripped)
-    if not text.strip():
+    if not stripped.strip():
         raise NoTextAfterClean("nothing left after removing page furniture")
     return item

@@ -191,3 +191,12 @@ def test_inline_box_heading_in_the_second_half_does_not_cut_the_article() -> Non
     # Followed by headlines only, the same heading closes the article.
     headlines = ["Council approves harbour budget", "New ferry timetable from May"]
     assert clean_text("\n".join([*BODY, "Related Articles", *headlines])) == "\n".join(BODY)
+
+
+def test_a_page_that_is_all_learned_boilerplate_is_dropped() -> None:
+    """The empty check reads the text after the site's learned lines are stripped, not before."""
+    learner = SiteBoilerplate(BoilerplateConfig(min_pages=2))
+    page = "Become a member of the Valley Courier today and support local news.\nFollow the Valley Courier."
+    finish_clean({"domain": "valley.test"}, page, learner)
+    with pytest.raises(NoTextAfterClean):
+        finish_clean({"domain": "valley.test"}, page, learner)
