@@ -13,6 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 
+def stage_runs(settings: Any, path: str) -> bool:
+    """Whether the item pipeline at ``path`` runs in this crawl: listed in ``ITEM_PIPELINES`` and not switched
+    off with ``None`` (Scrapy's own reading of the setting; a class given instead of its path counts too)."""
+    from scrapy.utils.conf import build_component_list
+
+    for component in build_component_list(settings.getwithbase("ITEM_PIPELINES")):
+        name = component if isinstance(component, str) else f"{component.__module__}.{component.__qualname__}"
+        if name == path:
+            return True
+    return False
+
+
 def leave(item: dict[str, Any], key: str, made_from: tuple[Any, ...], result: Any) -> None:
     """Keep ``result`` in the item under ``key`` (a private ``_`` key: writers leave it out)."""
     item[key] = (made_from, result)

@@ -234,7 +234,7 @@ def fingerprint_config_ahead(settings: Any) -> FingerprintConfig | None:
     computes the text features ahead (the language stage); None when it does not run."""
     if not settings.getbool(SETTINGS_PREFIX + "ENABLED", True):
         return None
-    if settings.getwithbase("ITEM_PIPELINES").get("pipelines.dedupe.DedupePipeline") is None:
+    if not ahead.stage_runs(settings, "pipelines.dedupe.DedupePipeline"):
         return None
     return DedupeConfig.from_settings(settings).fingerprint_config()
 

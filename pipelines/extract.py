@@ -30,6 +30,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from pipelines import ahead
 from pipelines.clean import CleanConfigs, clean_ahead, clean_configs
 from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
 from pipelines.metadata import (
@@ -536,9 +537,8 @@ class ExtractPipeline:
             logging.getLogger("trafilatura").setLevel(logging.ERROR)
         from crawler.extensions import worker_pool
 
-        pipelines = settings.getwithbase("ITEM_PIPELINES")
         clean = (
-            clean_configs(settings) if pipelines.get("pipelines.clean.CleanPipeline") is not None else None
+            clean_configs(settings) if ahead.stage_runs(settings, "pipelines.clean.CleanPipeline") else None
         )
         return cls(
             config, parse_since(settings.get("NEWSCORPUS_SINCE")), crawler.stats, worker_pool(crawler), clean

@@ -22,3 +22,17 @@ def test_taken_only_when_made_from_the_same_inputs() -> None:
     item["_x"] = "not a pair"
     assert ahead.take(item, "_x", (item["text"], "en")) is None
     assert ahead.take(item, "_x", (item["text"], "en")) is None  # nothing left
+
+
+def test_stage_runs_reads_item_pipelines_as_scrapy_does() -> None:
+    from scrapy.settings import Settings
+
+    from pipelines.clean import CleanPipeline
+
+    def runs(pipelines: dict[object, object]) -> bool:
+        return ahead.stage_runs(Settings({"ITEM_PIPELINES": pipelines}), "pipelines.clean.CleanPipeline")
+
+    assert runs({"pipelines.clean.CleanPipeline": 200})
+    assert runs({CleanPipeline: 200})
+    assert not runs({"pipelines.clean.CleanPipeline": None})
+    assert not runs({"pipelines.quality.QualityPipeline": 400})
