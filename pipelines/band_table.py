@@ -85,8 +85,8 @@ class _Run:
 
     The directory cuts the key range into equal buckets, about ``bucket_rows`` pairs each (keys are hashes, so
     evenly spread), and holds where each bucket starts: a key is found with two reads of the directory and a
-    short scan, where a binary search of a run larger than the CPU cache misses the cache at nearly every step
-    (measured: 64 keys in 50 rather than 80 microseconds at 6M pairs, 50 rather than 200 at 60M).
+    binary search of its bucket (``pipelines.band_search``), where a binary search of the whole run, larger than
+    the CPU cache, misses the cache at nearly every step.
     """
 
     __slots__ = ("_directory", "_ids", "_ids_memory", "_keys", "_keys_memory", "_low", "_shift", "size")
@@ -140,31 +140,11 @@ class _Run:
         np.cumsum(counts, out=directory[1:])
         self._directory = directory
 
-    def search(self, queried: np.ndarray, widest: int) -> tuple[np.ndarray, np.ndarray]:
-        """For sorted keys: where each key's pairs start and end in the run.
-
-        ``widest``: a bucket with more pairs than this (a key held by very many entries) is binary searched.
-        """
-        keys = self.keys
-        directory = self._directory
-        if directory is None:
-            return keys.searchsorted(queried, "left"), keys.searchsorted(queried, "right")
-        # A key below the run scans bucket 0 and finds nothing before it; one above scans the last and all of it.
-        buckets = (queried.view(np.uint64) - np.uint64(self._low % (1 << 64))) >> np.uint64(self._shift)
-        buckets = np.where(queried < self._low, 0, np.minimum(buckets, len(directory) - 2)).astype(np.intp)
-        starts = directory[buckets].astype(np.int64)
-        widths = directory[buckets + 1] - starts
-        wide = widths > widest
-        steps = np.arange(int(widths[~wide].max(initial=0)))
-        window = keys[np.minimum(starts[:, None] + steps, self.size - 1)]
-        valid = steps < widths[:, None]
-        column = queried[:, None]
-        lo = starts + ((window < column) & valid).sum(axis=1)
-        hi = starts + ((window <= column) & valid).sum(axis=1)
-        if wide.any():
-            lo[wide] = keys.searchsorted(queried[wide], "left")
-            hi[wide] = keys.searchsorted(queried[wide], "right")
-        return lo, hi
+    def lookup(self) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """What ``pipelines.band_search.search_run`` reads: the keys, the directory (empty when the run has
+        none: it is binary searched whole), and the directory's low key and shift."""
+        directory = self._directory if self._directory is not None else np.zeros(0, dtype=np.int64)
+        return self.keys, directory, self._low, self._shift
 
 
 class BandTable:
@@ -191,9 +171,8 @@ class BandTable:
         self.merge_ratio = merge_ratio
         # Pairs moved at a time by a merge or a compaction (their scratch memory).
         self.block_rows = block_rows
-        # Runs this large get a directory of buckets of at most about bucket_rows pairs (see _Run). 8 rather than
-        # 16: a query scans windows half as wide (64 random keys in about 45 rather than 55 microseconds at 15M
-        # pairs, in a throwaway microbenchmark) for a directory of at most half a 32-bit number a pair.
+        # Runs this large get a directory of buckets of about bucket_rows pairs (see _Run): 8, for a directory
+        # of half a 32-bit number a pair and three steps of binary search in a bucket.
         self.directory_rows = directory_rows
         self.bucket_rows = bucket_rows
         self._numbers: dict[str, int] = {}  # entry id -> its number, while it is not forgotten
@@ -203,6 +182,11 @@ class BandTable:
         self._buffered = 0
         self._runs: list[_Run] = []  # oldest (largest) first
         self._garbage = 0  # holes made and entries forgotten since the runs were last all compacted
+        # Imported here, not with this module: it loads numba, which a process that never makes a table (a crawl
+        # with its index in SQLite, its workers) should not carry.
+        from pipelines import band_search
+
+        self._kernels = band_search
 
     # -- numbers and introspection ------------------------------------------------------------------------------
 
@@ -339,14 +323,12 @@ class BandTable:
         queried = given[order]
         found: list[np.ndarray] = []
         positions: list[np.ndarray] = []
+        gather_hits = self._kernels.gather_hits
         for ids, lo, hi in self._ranges(queried):
-            counts = hi - lo
-            total = int(counts.sum())
-            if not total:
-                continue
-            firsts = lo - (np.cumsum(counts) - counts)
-            found.append(ids[np.repeat(firsts, counts) + np.arange(total)])
-            positions.append(np.repeat(order, counts))
+            run_found, run_positions = gather_hits(ids, lo, hi, order)
+            if len(run_found):
+                found.append(run_found)
+                positions.append(run_positions)
         if self._buffer:
             buffered: list[int] = []
             where: list[int] = []
@@ -364,20 +346,9 @@ class BandTable:
         if self._garbage:  # else no hole and no forgotten entry is left anywhere
             alive = self._alive[hits]
             hits, where_found = hits[alive], where_found[alive]
-        if min_hits > 1:  # before any ordering or Python object: most candidates share one key only
-            distinct, counts = np.unique(hits, return_counts=True)
-            chosen = distinct[counts >= min_hits]
-            if not len(chosen):
-                return Counter()
-            keep = np.isin(hits, chosen)
-            hits, where_found = hits[keep], where_found[keep]
-        hits = hits[np.argsort(where_found, kind="stable")]
-        unique, first, counts = np.unique(hits, return_index=True, return_counts=True)
-        by_first = np.argsort(first)
+        numbers, counts = self._kernels.group_hits(hits, where_found, max(1, min_hits))
         names = self._names
-        return Counter(
-            dict(zip([names[n] for n in unique[by_first].tolist()], counts[by_first].tolist(), strict=True))
-        )
+        return Counter(dict(zip([names[n] for n in numbers.tolist()], counts.tolist(), strict=True)))
 
     # -- internals --------------------------------------------------------------------------------------------
 
@@ -406,8 +377,9 @@ class BandTable:
 
     def _ranges(self, queried: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """For sorted keys, per run: its numbers and the [lo, hi) range of each key in it."""
+        search_run = self._kernels.search_run
         for run in self._runs:
-            yield run.ids, *run.search(queried, 4 * self.bucket_rows)
+            yield run.ids, *search_run(*run.lookup(), queried)
 
     def _merge_into(self, older: _Run, newer: _Run) -> None:
         """Merge ``newer`` into ``older`` in place: grow it, then merge blocks from the end backwards.
