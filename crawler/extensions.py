@@ -17,7 +17,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.recovery import recover_unfinished_runs, repair_run
 from crawler.state import CrawlState
-from pipelines.worker_pool import WorkerPool, default_workers
+from pipelines.worker_pool import WorkerPool, default_workers, start_fork_server
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +95,8 @@ class WorkerPoolExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WorkerPoolExtension:
-        workers = crawler.settings.get("NEWSCORPUS_WORKERS")
-        count = default_workers() if workers in (None, "") else int(workers)
         pool = WorkerPool(
-            count,
+            configured_workers(crawler.settings),
             task_timeout=crawler.settings.getfloat("NEWSCORPUS_WORKER_TIMEOUT", 120.0),
             max_tasks_per_worker=crawler.settings.getint("NEWSCORPUS_WORKER_MAX_TASKS", 50_000),
         )
@@ -116,6 +114,19 @@ class WorkerPoolExtension:
         failures = self.pool.failures
         if any(failures.values()):
             logger.warning("worker failures during the crawl: %s", failures)
+
+
+def configured_workers(settings: Any) -> int:
+    """``NEWSCORPUS_WORKERS``, or one worker a core when it is empty."""
+    workers = settings.get("NEWSCORPUS_WORKERS")
+    return default_workers() if workers in (None, "") else int(workers)
+
+
+def prepare_workers(settings: Any) -> None:
+    """Start the worker pool's fork server ahead of the crawl when the crawl will use workers (see
+    ``pipelines.worker_pool.start_fork_server``); crawl commands call it before they build Scrapy's process."""
+    if configured_workers(settings) > 0:
+        start_fork_server()
 
 
 def worker_pool(crawler: Any) -> WorkerPool:

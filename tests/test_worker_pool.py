@@ -114,3 +114,28 @@ def _session_members(session: int) -> set[int]:
         if fields[0] != "Z" and int(fields[3]) == session:
             members.add(int(stat.parent.name))
     return members
+
+
+_EARLY_SERVER = """
+import os
+from pipelines.worker_pool import start_fork_server
+
+start_fork_server()
+children = open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()
+commands = [open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\0", b" ").decode() for pid in children]
+print(sum("forkserver" in command for command in commands))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_fork_server_starts_ahead_of_the_pool() -> None:
+    """``start_fork_server`` launches the server before any pool exists (crawl commands call it early)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _EARLY_SERVER],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["1"]

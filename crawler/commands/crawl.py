@@ -174,6 +174,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"newscorpus crawl: {exc}", file=sys.stderr)
         return 2
 
+    from crawler.extensions import prepare_workers
+
+    prepare_workers(settings)  # the workers' imports run while Scrapy sets itself up
+
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.news import NewsSpider

@@ -95,6 +95,7 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.distributed import apply_settings
+    from crawler.extensions import prepare_workers
     from crawler.spiders.news import NewsSpider
     from crawler.summary import format_summary
 
@@ -116,6 +117,7 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
             return 2
     settings.set("NEWSCORPUS_RUN_ID", run_id, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    prepare_workers(settings)
     try:
         process = CrawlerProcess(settings)
         process.crawl(NewsSpider)
