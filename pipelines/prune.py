@@ -161,8 +161,11 @@ _CLUTTER_STEMS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_clutter_label(label: str) -> bool:
-    """True when a class/id/role/aria-label names a clutter container (see ``CLUTTER_WORDS``)."""
+    """True when a class/id/role/aria-label names a clutter container (see ``CLUTTER_WORDS``).
+
+    Cached: a page repeats its few class names on hundreds of elements, and sites repeat them across pages."""
     if not _CLUTTER_STEMS.search(label.lower()):  # lower-case then a case-sensitive search: much faster
         return False
     words = _label_words(label)
@@ -243,7 +246,6 @@ _INLINE_TAGS = frozenset(
 )
 _DIV_TAGS = frozenset({"div", "section", "td", "dd", "article", "main", "font", "center"})
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -259,8 +261,24 @@ class PruneConfig:
     max_card_words: int = 60
 
 
+def _text(el: etree._Element) -> str:
+    """The element's text with whitespace runs collapsed to one space (``text_content``, normalized).
+
+    A leaf's text is read as ``el.text``, a bigger element's through the serializer: both give libxml2's node
+    content, as ``text_content`` does, without an XPath evaluation on each call."""
+    if not isinstance(el.tag, str):
+        return ""
+    text = el.text if len(el) == 0 else etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+    return " ".join(text.split()) if text else ""
+
+
+def _has_descendant(el: etree._Element, *tags: str) -> bool:
+    """``el.find(".//tag") is not None``, with lxml's C iterator in place of ElementPath's Python one."""
+    return next(el.iterdescendants(*tags), None) is not None
+
+
 def _text_len(el: etree._Element) -> int:
-    return len(" ".join((el.text_content() or "").split())) if isinstance(el.tag, str) else 0
+    return len(_text(el))
 
 
 _LINKED_HEADINGS = etree.XPath(
@@ -269,7 +287,7 @@ _LINKED_HEADINGS = etree.XPath(
 
 
 class _Measure:
-    """Sizes of elements (computed lazily, with ``text_content`` in C, and cached) and the guard.
+    """Sizes of elements (computed lazily and cached) and the guard.
 
     ``text_len``: characters of text; ``link_len``: characters inside links; ``prose``: characters of prose, that
     is paragraphs (``p``; ``blockquote``/``pre`` without ``p``) of 30 characters or more, the text outside links of
@@ -282,54 +300,67 @@ class _Measure:
         self.share = share
         self._text: dict[etree._Element, int] = {}
         self._links: dict[etree._Element, int] = {}
+        self._strings: dict[etree._Element, str] = {}
         self.prose: dict[etree._Element, int] = {}
         self.paragraphs: dict[etree._Element, int] = {}
+        text_len, link_len, add = self.text_len, self.link_len, self._add
         for el in tree.iter("p", "blockquote", "pre", "li"):
             tag = el.tag
             if tag == "p":
-                n = self.text_len(el)
+                n = text_len(el)
                 if n >= 30:
-                    self._add(el, n, paragraph=True)
-            elif el.find(".//p") is not None:
+                    add(el, n, paragraph=True)
+            elif _has_descendant(el, "p"):
                 continue
             elif tag == "li":
-                n = self.text_len(el) - self.link_len(el)
+                n = text_len(el) - link_len(el)
                 if n >= 30:
-                    self._add(el, n)
+                    add(el, n)
             else:
-                n = self.text_len(el)
+                n = text_len(el)
                 if n >= 30:
-                    self._add(el, n, paragraph=True)
+                    add(el, n, paragraph=True)
         for el in tree.iter(*_DIV_TAGS):
-            own = len(el.text.strip()) if el.text else 0
+            text = el.text
+            own = len(text.strip()) if text else 0
             links = 0
             for child in el:
-                if child.tail:
-                    own += len(child.tail.strip())
+                tail = child.tail
+                if tail:
+                    own += len(tail.strip())
                 if child.tag in _INLINE_TAGS:
-                    own += self.text_len(child)
-                    links += self.link_len(child)
+                    own += text_len(child)
+                    links += link_len(child)
             if own - links >= 80:
-                self._add(el, own)
+                add(el, own)
         self.total = self.prose.get(tree, 0)
         self.paragraph_total = self.paragraphs.get(tree, 0)
         self.main = self._main(tree)
         self.h1 = tree.find(".//h1")
 
     def _add(self, el: etree._Element, n: int, paragraph: bool = False) -> None:
+        prose, paragraphs = self.prose, self.paragraphs
         node: etree._Element | None = el
         while node is not None:
-            self.prose[node] = self.prose.get(node, 0) + n
+            prose[node] = prose.get(node, 0) + n
             if paragraph:
-                self.paragraphs[node] = self.paragraphs.get(node, 0) + n
+                paragraphs[node] = paragraphs.get(node, 0) + n
             node = node.getparent()
 
     def text_len(self, el: etree._Element) -> int:
+        """The length of ``el``'s text when first measured, kept for the whole call (removals do not update it,
+        unlike ``text``)."""
         size = self._text.get(el)
         if size is None:
-            size = len(" ".join((el.text_content() or "").split())) if isinstance(el.tag, str) else 0
-            self._text[el] = size
+            size = self._text[el] = len(_text(el))
         return size
+
+    def text(self, el: etree._Element) -> str:
+        """``el``'s normalized text as it is now: cached until an element is removed (see ``forget``)."""
+        text = self._strings.get(el)
+        if text is None:
+            text = self._strings[el] = _text(el)
+        return text
 
     def link_len(self, el: etree._Element) -> int:
         size = self._links.get(el)
@@ -384,7 +415,9 @@ class _Measure:
         return self.paragraph_total > 0 and self.paragraphs.get(el, 0) > self.share * self.paragraph_total
 
     def forget(self, el: etree._Element) -> None:
-        """After ``el`` is removed, its prose no longer counts for its ancestors (nor the total)."""
+        """After ``el`` is removed, its prose no longer counts for its ancestors (nor the total), and the texts of
+        its ancestors change. (Wrapping elements, as ``_introduced_block`` does, leaves every text as it was.)"""
+        self._strings.clear()
         removed = self.prose.get(el, 0)
         if not removed:
             return
@@ -411,8 +444,8 @@ def _remove(el: etree._Element) -> None:
 
 
 def _label(el: etree._Element) -> str:
-    parts = [el.get("class"), el.get("id"), el.get("role"), el.get("aria-label")]
-    return " ".join(p for p in parts if p)
+    get = el.get
+    return " ".join(filter(None, (get("class"), get("id"), get("role"), get("aria-label"))))
 
 
 def prune_tree(
@@ -486,20 +519,21 @@ def _generic_candidates(tree: lxml_html.HtmlElement) -> Iterable[etree._Element]
             yield el
 
 
-def _heading_text(el: etree._Element) -> str:
-    return " ".join((el.text_content() or "").split())
-
-
 #: Short text nodes of the body: where teaser headings and captions are looked for (selected in C).
+#: ``/descendant::body/descendant::text()`` is ``//body//text()`` without its large intermediate node sets, and
+#: the first test drops the whitespace between tags before the lengths are counted.
 _SHORT_TEXTS = etree.XPath(
-    "//body//text()[string-length(normalize-space(.)) > 2 and string-length(normalize-space(.)) <= 300]"
+    "/descendant::body/descendant::text()[normalize-space()]"
+    "[string-length(normalize-space()) > 2 and string-length(normalize-space()) <= 300]"
 )
 
 
-def _heading_candidates(tree: lxml_html.HtmlElement, texts: list[Any]) -> Iterable[etree._Element]:
+def _heading_candidates(
+    tree: lxml_html.HtmlElement, texts: list[Any], sizes: _Measure
+) -> Iterable[etree._Element]:
     """Elements whose whole text is a teaser heading: ``h1``-``h6`` and any element whose text node matches."""
     for heading in tree.iter(*_HEADING_TAGS):
-        text = _heading_text(heading)
+        text = sizes.text(heading)
         if text and len(text) <= 60 and TEASER_HEADING_RE.match(text):
             yield heading
     for node in texts:
@@ -521,7 +555,7 @@ def _teaser_blocks(
     sizes = guard
     texts = _SHORT_TEXTS(tree)
     # 1. A teaser heading and the block it introduces.
-    for heading in _heading_candidates(tree, texts):
+    for heading in _heading_candidates(tree, texts, sizes):
         if heading.tag not in _HEADING_TAGS and sizes.text_len(heading) > 60:
             continue
         if heading.tag in ("span", "strong", "b", "em", "i", "a"):
@@ -546,11 +580,11 @@ def _teaser_blocks(
         if len(container) >= 2 and _is_link_list(container, sizes):
             yield container, False
     # 4. Captions that repeat an image's alt text (the caption line trafilatura keeps between paragraphs).
-    alts = {_WS.sub(" ", img.get("alt", "")).strip().lower() for img in tree.iter("img")}
+    alts = {" ".join(img.get("alt", "").split()).lower() for img in tree.iter("img")}
     alts = {alt for alt in alts if len(alt) >= 15}
     if alts:
         for node in texts:
-            if not node.is_text or _WS.sub(" ", node).strip().lower() not in alts:
+            if not node.is_text or " ".join(node.split()).lower() not in alts:
                 continue
             el = node.getparent()
             if (
@@ -569,7 +603,7 @@ def _is_link_list(container: etree._Element, sizes: _Measure) -> bool:
         text = sizes.text_len(item)
         if not text or sizes.link_len(item) < 0.9 * text:
             return False
-        words = _heading_text(item).split()
+        words = sizes.text(item).split()
         if len(words) < 3:
             return False  # menus and tag lists: one or two words an item, left to the other passes
     return True
@@ -581,17 +615,17 @@ def _introduced_block(heading: etree._Element, sizes: _Measure) -> etree._Elemen
     When the heading sits among article paragraphs (no such ancestor), the heading and the link-heavy siblings
     that follow it are wrapped into one block so they go together and the prose around them stays.
     """
-    heading_text = _heading_text(heading)
+    heading_text = sizes.text(heading)
     el = heading
     for _ in range(4):
         parent = el.getparent()
         if parent is None or parent.tag in ("body", "html", "main", "article"):
             break
-        parent_text = _heading_text(parent)
+        parent_text = sizes.text(parent)
         if not parent_text.startswith(heading_text[:20]):
             break
         el = parent
-        if el.find(".//a") is not None and len(parent_text) > len(heading_text) + 20:
+        if _has_descendant(el, "a") and len(parent_text) > len(heading_text) + 20:
             return el
     # Heading inside the article flow: take it and the following link-dominated siblings.
     siblings: list[etree._Element] = []
@@ -629,8 +663,8 @@ def _card_count(block: etree._Element, url: str | None, sizes: _Measure) -> int:
         links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
         if not links:
             continue
-        best = max(links, key=lambda a: sizes.text_len(a))
-        if len(_heading_text(best).split()) < 3:
+        best = max(links, key=sizes.text_len)
+        if len(sizes.text(best).split()) < 3:
             continue
         if _links_to_itself(best, url):
             continue
@@ -670,9 +704,9 @@ def _looks_like_card(child: etree._Element, link: etree._Element, sizes: _Measur
     text = sizes.text_len(child)
     if text and sizes.link_len(child) >= 0.35 * text:
         return True
-    if _heading_text(child).startswith(_heading_text(link)[:30]):
+    if sizes.text(child).startswith(sizes.text(link)[:30]):
         return True
-    if child.find(".//time") is not None or child.find(".//img") is not None:
+    if _has_descendant(child, "time", "img"):
         return True
     words = " ".join(part.strip() for part in child.itertext(with_tail=False) if isinstance(part, str))
     return bool(_CARD_TIME_RE.search(words[:400]))
@@ -683,29 +717,38 @@ def _is_card_list(container: etree._Element, config: PruneConfig, url: str | Non
     children = [c for c in container if isinstance(c.tag, str)]
     if len(children) < config.min_cards or len({c.tag for c in children}) != 1:
         return False
-    if container.find(".//a") is None:
+    if not _has_descendant(container, "a"):
         return False
-    linked = sum(1 for c in children if c.tag == "a" or c.find(".//a") is not None)
+    linked = sum(1 for c in children if c.tag == "a" or _has_descendant(c, "a"))
     if linked < config.min_cards or linked < 0.7 * len(children):
         return False
+    # Most children must be cards, and the children must be alike (same tag), as in a rendered list. The count
+    # stops once too few children are left to reach it: the rest would change nothing, as the teaser pass removes
+    # nothing while it looks (so what it measures, and when, does not matter).
+    wanted = max(config.min_cards, 0.7 * len(children))
     cards = 0
+    left = len(children)
     for child in children:
-        if not sizes.link_len(child):
-            continue
-        links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
-        if not links:
-            continue
-        best = max(links, key=lambda a: sizes.text_len(a))
-        headline_words = len(_heading_text(best).split())
-        if headline_words < 3:
-            continue
-        other_chars = sizes.text_len(child) - sizes.link_len(child)
-        if other_chars > 7 * config.max_card_words:
-            continue
-        if _links_to_itself(best, url):
-            continue
-        if not _looks_like_card(child, best, sizes):
-            continue
-        cards += 1
-    # Most children must be cards, and the children must be alike (same tag), as in a rendered list.
-    return cards >= config.min_cards and cards >= 0.7 * len(children)
+        left -= 1
+        if _is_card(child, config, url, sizes):
+            cards += 1
+        elif cards + left < wanted:
+            return False
+    return cards >= wanted
+
+
+def _is_card(child: etree._Element, config: PruneConfig, url: str | None, sizes: _Measure) -> bool:
+    """A child of a card list that links to another page under a headline of three words or more, with a
+    short snippet at most."""
+    link_chars = sizes.link_len(child)
+    if not link_chars:
+        return False
+    links = [a for a in child.iter("a") if a.get("href") and not a.get("href", "").startswith("#")]
+    if not links:
+        return False
+    best = max(links, key=sizes.text_len)
+    if len(sizes.text(best).split()) < 3:
+        return False
+    if sizes.text_len(child) - link_chars > 7 * config.max_card_words:
+        return False
+    return not _links_to_itself(best, url) and _looks_like_card(child, best, sizes)

@@ -196,3 +196,23 @@ def test_inline_story_list_with_summaries_is_pruned_and_the_article_goes_on() ->
     text = tree.text_content()
     assert "Related Articles" not in text and "A summary of another story" not in text
     assert all(p in text for p in PROSE)
+
+
+def test_measured_text_is_text_content_with_whitespace_collapsed() -> None:
+    # The sizes are read without text_content (a leaf's .text, a bigger element through the serializer); they
+    # must stay what text_content gives, non-breaking spaces and text left behind by stripped elements included.
+    from lxml import etree
+
+    from pipelines.extract import parse_html, strip_inert
+    from pipelines.prune import _text
+
+    tree = parse_html(
+        "<html><body><div class='x'> Lead\u00a0 <b>pipes</b>\n<span></span><br>go <script>var x;</script>"
+        "<i>out <a href='/a'>of\tthe</a> ground</i>  </div><p>\u2003</p><ul><li>one</li><li><em></em></li></ul>"
+        "</body></html>"
+    )
+    strip_inert(tree)
+    tree.append(etree.Comment("a note"))
+    for el in tree.iter():
+        expected = " ".join((el.text_content() or "").split()) if isinstance(el.tag, str) else ""
+        assert _text(el) == expected
