@@ -370,3 +370,49 @@ def test_memory_index_url_keys_of_their_own_entry() -> None:
     assert index.resolve(["u:a", "u:c"]) == {"u:a": "a", "u:c": "c"}
     index.forget(["a", "c"])
     assert index.resolve(["u:a", "u:b", "u:c"]) == {"u:b": "b"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compiled_search_finds_what_a_binary_search_of_the_whole_run_finds(seed: int) -> None:
+    from pipelines import band_search
+    from pipelines.band_table import _Run
+
+    rng = np.random.default_rng(seed)
+    span = [1 << 20, 1 << 62][seed % 2]
+    keys = np.sort(rng.integers(-span, span, 5000, dtype=np.int64))
+    keys[100:160] = keys[100]  # one key held by many entries: a wide bucket
+    run = _Run(keys, np.arange(len(keys), dtype=np.int32))
+    queried = np.sort(
+        np.concatenate(
+            [
+                rng.choice(keys, 50),
+                rng.integers(-span, span, 50, dtype=np.int64),
+                np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, keys[0] - 1, keys[-1] + 1]),
+            ]
+        )
+    )
+    want = (keys.searchsorted(queried, "left"), keys.searchsorted(queried, "right"))
+    for bucket_rows in (None, 1, 8, 64):
+        if bucket_rows is not None:
+            run.build_directory(bucket_rows, 777)
+        lo, hi = band_search.search_run(*run.lookup(), queried)
+        found = hi > lo
+        assert (hi - lo == want[1] - want[0]).all()
+        assert (lo[found] == want[0][found]).all()
+
+
+def test_compiled_grouping_counts_and_orders_as_a_dict_filled_hit_by_hit() -> None:
+    from pipelines import band_search
+
+    rng = np.random.default_rng(7)
+    hits = rng.integers(1, 40, 600).astype(np.int32)
+    positions = rng.integers(0, 64, 600).astype(np.int64)
+    for min_hits in (1, 2, 5):
+        counts: dict[int, int] = {}
+        for index in np.argsort(positions, kind="stable").tolist():
+            counts[int(hits[index])] = counts.get(int(hits[index]), 0) + 1
+        want = [(number, n) for number, n in counts.items() if n >= min_hits]
+        numbers, found = band_search.group_hits(hits, positions, min_hits)
+        assert list(zip(numbers.tolist(), found.tolist(), strict=True)) == want
+    empty = band_search.group_hits(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), 1)
+    assert [len(part) for part in empty] == [0, 0]
