@@ -15,11 +15,28 @@ This module imports numba (about 120 MB of compiler in memory), so only a band t
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 import numba
 import numpy as np
 
+logger = logging.getLogger(__name__)
 
-@numba.njit(cache=True, nogil=True)
+
+def _compiled(function: Callable[..., Any]) -> Any:
+    """``function`` compiled by numba, its machine code cached on disk where numba finds a writable folder (next
+    to this file, or the user's cache); compiled afresh in each process where it finds none (a read-only
+    install without a home folder), where ``cache=True`` alone would fail the import."""
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:
+        logger.debug("no folder to cache compiled %s: compiled in this process only", function.__name__)
+        return numba.njit(nogil=True)(function)
+
+
+@_compiled
 def search_run(
     keys: np.ndarray, directory: np.ndarray, low: int, shift: int, queried: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -68,7 +85,7 @@ def search_run(
     return lo, hi
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def gather_hits(
     ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, positions: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +104,7 @@ def gather_hits(
     return found, where
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def group_hits(hits: np.ndarray, positions: np.ndarray, min_hits: int) -> tuple[np.ndarray, np.ndarray]:
     """Each entry number held ``min_hits`` times or more in ``hits``, with how often, in the order of its first
     hit when the hits are stably ordered by position (ties: the earlier hit first)."""

@@ -416,3 +416,38 @@ def test_compiled_grouping_counts_and_orders_as_a_dict_filled_hit_by_hit() -> No
         assert list(zip(numbers.tolist(), found.tolist(), strict=True)) == want
     empty = band_search.group_hits(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), 1)
     assert [len(part) for part in empty] == [0, 0]
+
+
+_NO_CACHE_FOLDER = """
+import numpy as np
+import numba.core.caching as caching
+
+def refuse(self):
+    raise OSError("read-only")
+
+caching._CacheLocator.ensure_cache_path = refuse  # no folder numba could cache machine code in
+from pipelines import band_search
+
+lo, hi = band_search.search_run(
+    np.array([1, 3, 3, 7], dtype=np.int64), np.zeros(0, dtype=np.int64), 0, 0, np.array([3], dtype=np.int64)
+)
+print(lo.tolist(), hi.tolist())
+"""
+
+
+def test_compiled_lookups_work_where_numba_cannot_cache() -> None:
+    """A read-only install without a home folder: the lookups compile in the process instead of failing."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_CACHE_FOLDER],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[1]", "[3]"]
