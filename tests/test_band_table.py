@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.band_table import BandTable, GrowableBuffer
 from pipelines.dedupe_index import IndexEntry, IndexUpdate, MemoryDedupeIndex
+from tests.fresh_process import run_snippet
 
 
 class Reference:
@@ -437,17 +438,4 @@ print(lo.tolist(), hi.tolist())
 
 def test_compiled_lookups_work_where_numba_cannot_cache() -> None:
     """A read-only install without a home folder: the lookups compile in the process instead of failing."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    done = subprocess.run(
-        [sys.executable, "-c", _NO_CACHE_FOLDER],
-        cwd=Path(__file__).resolve().parent.parent,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["[1]", "[3]"]
+    assert run_snippet(_NO_CACHE_FOLDER, timeout=300).split() == ["[1]", "[3]"]

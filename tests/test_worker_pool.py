@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.worker_pool import WorkerFailed, WorkerPool
 from tests import pool_tasks
+from tests.fresh_process import run_snippet
 
 
 @pytest.fixture()
@@ -130,12 +131,4 @@ print(sum("forkserver" in command for command in commands))
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_fork_server_starts_ahead_of_the_pool() -> None:
     """``start_fork_server`` launches the server before any pool exists (crawl commands call it early)."""
-    done = subprocess.run(
-        [sys.executable, "-c", _EARLY_SERVER],
-        cwd=Path(__file__).resolve().parent.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.split() == ["1"]
+    assert run_snippet(_EARLY_SERVER, timeout=60).split() == ["1"]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fresh_process import run_snippet
 
 _CHECK = """
 from justext.core import define_stoplist
@@ -29,8 +25,4 @@ print("ok")
 
 
 def test_warmup_loads_the_tables_once_in_the_importing_process() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert run_snippet(_CHECK).strip() == "ok"
