@@ -17,8 +17,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait as wait_for_futures
 from typing import Any, TypeVar
 
 from pipelines.drops import WorkerCrashed, WorkerFailed, WorkerTimedOut
@@ -92,6 +95,7 @@ class WorkerPool:
         self.task_timeout = task_timeout
         self.max_tasks_per_worker = max_tasks_per_worker
         self._pool: Any = None
+        self._started: Future[None] | None = None  # done once the workers run (see start)
         self.failures = {"timeout": 0, "crashed": 0}
 
     @property
@@ -99,20 +103,38 @@ class WorkerPool:
         return self.workers <= 0
 
     def start(self) -> None:
+        """Start the workers, without waiting for them: tasks given meanwhile wait in ``run``.
+
+        pebble forks its workers in the thread that gives it its first task, and a fork waits for the fork
+        server's imports (about 2 s at a crawl's start). Given from the reactor thread, as before, that first
+        task stopped every download until the workers ran; a thread of its own gives it now.
+        """
         if self.inline or self._pool is not None:
             return
         from pebble import ProcessPool
 
-        context = _fork_context()
         self._pool = ProcessPool(
             max_workers=self.workers,
             max_tasks=self.max_tasks_per_worker,
             initializer=_ignore_interrupts,
-            context=context,
+            context=_fork_context(),
         )
-        # pebble forks its workers at the first task: start them now, while the crawl's first pages download.
-        self._pool.schedule(_ready)
-        logger.info("started %d worker processes", self.workers)
+        self._started = Future()
+        threading.Thread(target=self._start_workers, name="worker-pool-start", daemon=True).start()
+
+    def _start_workers(self) -> None:
+        assert self._started is not None
+        try:
+            self._pool.schedule(_ready)
+        except BaseException as exc:  # handed to every task that waits for the workers
+            self._started.set_exception(exc)
+        else:
+            self._started.set_result(None)
+            logger.info("started %d worker processes", self.workers)
+
+    def _wait_started(self, timeout: float) -> None:
+        if self._started is not None:
+            wait_for_futures([self._started], timeout=timeout)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in a worker; one retry when the worker crashed or the task timed out."""
@@ -120,6 +142,8 @@ class WorkerPool:
             return function(*args)
         if self._pool is None:
             self.start()
+        if self._started is not None and not self._started.done():
+            await asyncio.wrap_future(self._started)
         from pebble import ProcessExpired
 
         name = getattr(function, "__name__", str(function))
@@ -140,6 +164,7 @@ class WorkerPool:
     def close(self) -> None:
         """Let running tasks finish, then stop the workers."""
         if self._pool is not None:
+            self._wait_started(self.task_timeout)
             self._pool.close()
             self._pool.join(timeout=self.task_timeout)
             self._pool = None
@@ -147,6 +172,7 @@ class WorkerPool:
     def kill(self) -> None:
         """Stop the workers now (tasks in them are lost)."""
         if self._pool is not None:
+            self._wait_started(10)
             self._pool.stop()
             self._pool.join(timeout=10)
             self._pool = None

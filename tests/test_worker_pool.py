@@ -132,3 +132,40 @@ print(sum("forkserver" in command for command in commands))
 def test_the_fork_server_starts_ahead_of_the_pool() -> None:
     """``start_fork_server`` launches the server before any pool exists (crawl commands call it early)."""
     assert run_snippet(_EARLY_SERVER, timeout=60).split() == ["1"]
+
+
+def test_start_returns_before_the_workers_run_and_tasks_wait_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first task, which makes pebble fork its workers (a wait for the fork server's imports), is given from
+    a thread of its own: ``start`` returns at once, and a task given meanwhile waits, then runs."""
+    import threading
+
+    from pebble import ProcessPool
+
+    forks_may_start = threading.Event()
+    schedule = ProcessPool.schedule
+
+    def slow_first_task(self: ProcessPool, function, *args, **kwargs):  # noqa: ANN001, ANN202 - pebble's own
+        if function.__name__ == "_ready":
+            assert forks_may_start.wait(timeout=30)
+        return schedule(self, function, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPool, "schedule", slow_first_task)
+    pool = WorkerPool(workers=1, task_timeout=30)
+    try:
+        pool.start()  # returns although the first task is held back
+        assert pool._started is not None and not pool._started.done()
+
+        async def task_then_release() -> tuple[int, int]:
+            waiting = asyncio.ensure_future(pool.run(pool_tasks.pid_and_square, 7))
+            await asyncio.sleep(0.2)
+            assert not waiting.done()  # waits for the workers
+            forks_may_start.set()
+            return await waiting
+
+        pid, square = run(task_then_release())
+        assert square == 49 and pid != os.getpid()
+    finally:
+        forks_may_start.set()
+        pool.kill()
