@@ -17,6 +17,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.recovery import recover_unfinished_runs, repair_run
 from crawler.state import CrawlState
+from pipelines.ahead import Speculation
 from pipelines.worker_pool import WorkerPool, default_workers, start_fork_server
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class WorkerPoolExtension:
 
     def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool
+        #: Which sites get later stages' work in a page's first task (see ``pipelines.ahead.Speculation``).
+        self.speculation = Speculation()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WorkerPoolExtension:
@@ -127,6 +130,16 @@ def prepare_workers(settings: Any) -> None:
     ``pipelines.worker_pool.start_fork_server``); crawl commands call it before they build Scrapy's process."""
     if configured_workers(settings) > 0:
         start_fork_server()
+
+
+def speculation(crawler: Any) -> Speculation | None:
+    """The record the stages share of which sites' pages get later stages' work computed ahead; None without
+    worker processes (run inline, a stage's work costs no round trip, and ahead it may be wasted)."""
+    manager = getattr(crawler, "extensions", None)
+    for extension in getattr(manager, "middlewares", ()):
+        if isinstance(extension, WorkerPoolExtension) and not extension.pool.inline:
+            return extension.speculation
+    return None
 
 
 def worker_pool(crawler: Any) -> WorkerPool:

@@ -445,6 +445,14 @@ def clean_ahead(item: dict[str, Any], configs: CleanConfigs) -> dict[str, Any]:
     return item
 
 
+def cleaned_ahead_text(item: dict[str, Any]) -> str | None:
+    """The text ``clean_ahead`` left in the item, without taking it (None when there is none)."""
+    left = item.get(AHEAD_KEY)
+    if isinstance(left, tuple) and len(left) == 2 and isinstance(left[1], CleanedText):
+        return left[1].text
+    return None
+
+
 def cleaned_ahead(item: dict[str, Any], configs: CleanConfigs) -> CleanedText | None:
     """The result ``clean_ahead`` left, if made with these configurations from the item's current text."""
     cleaned = ahead.take(item, AHEAD_KEY, (item.get("text") or "", configs))

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines import ahead
+from pipelines.ahead import Speculation
 from pipelines.dedupe import TextFeatures, fingerprint_config_ahead, keep_features_ahead, text_features
 from pipelines.drops import LanguageNotWanted
 from pipelines.fingerprint import FingerprintConfig
@@ -103,6 +105,52 @@ def detect_language_and_features(
     return guess, text_features(text, guess.language, fingerprint)
 
 
+LanguageSettings = tuple[LanguageConfig, frozenset[str], FingerprintConfig | None]
+
+
+def language_settings(settings: Any) -> LanguageSettings:
+    """The language stage's detector configuration, ``--lang`` filter and (when the dedupe stage runs later)
+    the fingerprint configuration of the features its task computes, from Scrapy settings."""
+    defaults = LanguageConfig()
+    config = LanguageConfig(
+        seed=settings.getint("NEWSCORPUS_LANGUAGE_SEED", defaults.seed),
+        max_chars=settings.getint("NEWSCORPUS_LANGUAGE_MAX_CHARS", defaults.max_chars),
+        trials=settings.getint("NEWSCORPUS_LANGUAGE_TRIALS", defaults.trials),
+        min_probability=settings.getfloat("NEWSCORPUS_LANGUAGE_MIN_PROB", defaults.min_probability),
+    )
+    return config, parse_languages(settings.get("NEWSCORPUS_LANGUAGES")), fingerprint_config_ahead(settings)
+
+
+def language_task(text: str, settings: LanguageSettings) -> tuple[LanguageGuess, TextFeatures | None]:
+    """The task a worker process runs for the language stage: the guess, and the dedupe stage's features when
+    it runs later."""
+    config, wanted, features = settings
+    if features is None:
+        return detect_language(text, config), None
+    return detect_language_and_features(text, config, wanted, features)
+
+
+#: Item key of the language stage's result computed ahead, in the extract stage's task (``pipelines.ahead``).
+AHEAD_KEY = "_language_ahead"
+
+
+def language_ahead(item: dict[str, Any], text: str, settings: LanguageSettings) -> dict[str, Any]:
+    """In a worker, after extraction and cleaning: the language stage's task on ``text`` (the text the clean
+    stage will hand on unless it strips the site's repeated lines), for the language stage to take."""
+    ahead.leave(item, AHEAD_KEY, (text, settings), language_task(text, settings))
+    return item
+
+
+def guessed_ahead(
+    item: dict[str, Any], settings: LanguageSettings
+) -> tuple[LanguageGuess, TextFeatures | None] | None:
+    """The result ``language_ahead`` left, if made with these settings from the item's current text."""
+    result = ahead.take(item, AHEAD_KEY, (item.get("text") or "", settings))
+    if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[0], LanguageGuess):
+        return None
+    return result
+
+
 def parse_languages(value: str | Iterable[str] | None) -> frozenset[str]:
     """``"en,ko"`` or ``["en", "ko"]`` -> ``{"en", "ko"}``; empty means every language."""
     if not value:
@@ -121,39 +169,38 @@ class LanguagePipeline:
         stats: Any,
         pool: WorkerPool | None = None,
         features: FingerprintConfig | None = None,
+        speculation: Speculation | None = None,
     ) -> None:
         """``features``: the dedupe stage's fingerprint configuration when it runs later; its text features are
-        then computed in this stage's worker task."""
+        then computed in this stage's worker task. ``speculation``: shared with the extract stage, which
+        computes this stage's result ahead for the sites where that pays off (told here whether it did)."""
         self.config = config
         self.wanted = wanted
         self.stats = stats
         self.pool = pool or WorkerPool(0)
         self.features = features
+        self.speculation = speculation
+
+    @property
+    def settings(self) -> LanguageSettings:
+        return self.config, self.wanted, self.features
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LanguagePipeline:
-        settings = crawler.settings
-        defaults = LanguageConfig()
-        config = LanguageConfig(
-            seed=settings.getint("NEWSCORPUS_LANGUAGE_SEED", defaults.seed),
-            max_chars=settings.getint("NEWSCORPUS_LANGUAGE_MAX_CHARS", defaults.max_chars),
-            trials=settings.getint("NEWSCORPUS_LANGUAGE_TRIALS", defaults.trials),
-            min_probability=settings.getfloat("NEWSCORPUS_LANGUAGE_MIN_PROB", defaults.min_probability),
-        )
-        wanted = parse_languages(settings.get("NEWSCORPUS_LANGUAGES"))
-        from crawler.extensions import worker_pool
+        from crawler.extensions import speculation, worker_pool
 
-        return cls(config, wanted, crawler.stats, worker_pool(crawler), fingerprint_config_ahead(settings))
+        config, wanted, features = language_settings(crawler.settings)
+        return cls(config, wanted, crawler.stats, worker_pool(crawler), features, speculation(crawler))
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         text = item.get("text") or ""
-        features = None
-        if self.features is None:
-            guess = await self.pool.run(detect_language, text, self.config)
-        else:
-            guess, features = await self.pool.run(
-                detect_language_and_features, text, self.config, self.wanted, self.features
-            )
+        speculated = AHEAD_KEY in item
+        result = guessed_ahead(item, self.settings)
+        if speculated and self.speculation is not None:
+            self.speculation.outcome(item.get("domain") or "", result is not None)
+        if result is None:
+            result = await self.pool.run(language_task, text, self.settings)
+        guess, features = result
         item["language"] = guess.language
         item["language_prob"] = guess.probability
         if features is not None and self.features is not None:

@@ -88,7 +88,7 @@ class WorkerPool:
 
     def __init__(self, workers: int, task_timeout: float = 120.0, max_tasks_per_worker: int = 50_000) -> None:
         """``max_tasks_per_worker`` recycles workers now and then, so that memory a parser leaks or keeps in
-        caches cannot grow without bound over a long crawl. Not often: a page is two tasks, and a new worker
+        caches cannot grow without bound over a long crawl. Not often: a page is one or two tasks, and a new worker
         spends seconds of CPU loading what the stages use (langdetect's profiles, word lists, stop lists), so
         a recycle every 500 pages cost the crawl benchmark about a fifth of its throughput."""
         self.workers = workers

@@ -36,3 +36,17 @@ def test_stage_runs_reads_item_pipelines_as_scrapy_does() -> None:
     assert runs({CleanPipeline: 200})
     assert not runs({"pipelines.clean.CleanPipeline": None})
     assert not runs({"pipelines.quality.QualityPipeline": 400})
+
+
+def test_speculation_stops_for_a_site_that_misses_and_probes_it_again() -> None:
+    plan = ahead.Speculation(probe_every=4, max_sites=2)
+    assert plan.wanted("a.test") and plan.wanted("a.test")  # nothing known: every page gets it
+    plan.outcome("a.test", taken=False)
+    assert [plan.wanted("a.test") for _ in range(8)] == [False, False, False, True] * 2
+    assert plan.wanted("b.test")  # other sites are not affected
+    plan.outcome("a.test", taken=True)
+    assert plan.wanted("a.test")  # taken again: back to every page
+    for site in ("a.test", "b.test", "c.test"):
+        plan.outcome(site, taken=False)
+    # Bounded: the least recently missed site is forgotten (and so gets the work again).
+    assert plan.wanted("a.test") and not plan.wanted("b.test") and not plan.wanted("c.test")

@@ -179,6 +179,85 @@ def test_clean_rules_run_ahead_in_the_extract_task() -> None:
     assert changed["text"].endswith("A line another stage added after the extraction.")
 
 
+def test_language_runs_ahead_in_the_extract_task_where_it_pays_off() -> None:
+    """With the language stage's settings and a speculation record, a page is one pool task: the extract task
+    also runs the language stage's task on the cleaned text, and the item ends as with two tasks. Once the clean
+    stage strips lines the site repeats, the result made ahead is not taken, and the site's next pages get
+    their own language task (one page in ``probe_every`` still gets it ahead)."""
+    import numpy as np
+
+    from pipelines.ahead import Speculation
+    from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
+    from pipelines.clean import CleanConfig, CleanPipeline
+    from pipelines.dedupe import FEATURES_AHEAD_KEY, DedupeConfig
+    from pipelines.language import AHEAD_KEY, LanguageConfig, LanguagePipeline
+
+    configs = (CleanConfig(), BoilerplateConfig())
+    settings = (LanguageConfig(), frozenset({"en"}), DedupeConfig().fingerprint_config())
+    calls: list[str] = []
+
+    class CountingPool(WorkerPool):
+        async def run(self, function, *args):  # type: ignore[no-untyped-def]
+            calls.append(function.__name__)
+            return await super().run(function, *args)
+
+    class Stats:
+        def inc_value(self, key: str, count: int = 1) -> None:
+            pass
+
+    def stages(plan: Speculation | None, boilerplate: SiteBoilerplate) -> list[object]:
+        return [
+            ExtractPipeline(pool=CountingPool(0), clean=configs, language=settings, speculation=plan),
+            CleanPipeline(configs[0], boilerplate, pool=CountingPool(0)),
+            LanguagePipeline(*settings[:2], Stats(), CountingPool(0), settings[2], plan),
+        ]
+
+    made_ahead: list[bool] = []
+
+    def crawl(pipeline: list[object], path: str) -> dict[str, object]:
+        page = article_page().replace("twice", f"{path} times")
+        page = page.replace("spokeswoman", f"spokeswoman ({path})")
+        item: dict[str, object] = {"url": f"https://harbour-gazette.test/news/{path}", "_html": page}
+        for stage in pipeline:
+            item = asyncio.run(stage.process_item(item))  # type: ignore[attr-defined]
+            if isinstance(stage, ExtractPipeline):
+                made_ahead.append(AHEAD_KEY in item)
+        assert AHEAD_KEY not in item
+        return item
+
+    def same(one: dict[str, object], other: dict[str, object]) -> None:
+        assert {k: v for k, v in one.items() if k != FEATURES_AHEAD_KEY} == {
+            k: v for k, v in other.items() if k != FEATURES_AHEAD_KEY
+        }
+        mine, theirs = one[FEATURES_AHEAD_KEY][1], other[FEATURES_AHEAD_KEY][1]  # type: ignore[index]
+        assert np.array_equal(mine.fingerprint.signature, theirs.fingerprint.signature)
+        assert (mine.quality, mine.length) == (theirs.quality, theirs.length)
+
+    plan = Speculation(probe_every=3)
+    boilerplate = SiteBoilerplate(configs[1])
+    pipeline = stages(plan, boilerplate)
+    first = crawl(pipeline, "1")
+    assert calls == ["fill_record_and_clean"]  # one task for the page
+    calls.clear()
+    same(first, crawl(stages(None, SiteBoilerplate(configs[1])), "1"))
+    assert calls == ["fill_record_and_clean", "language_task"]  # without the record: two, as before
+
+    # The site's first line, on every page it publishes (the others differ): the clean stage learns it and
+    # strips it.
+    repeated = str(first["text"]).splitlines()[0]
+    for _ in range(configs[1].min_pages):
+        boilerplate.observe("harbour-gazette.test", repeated)
+    calls.clear()
+    stripped = crawl(pipeline, "2")
+    assert repeated not in str(stripped["text"])
+    # Made ahead from the text before the stripping: not taken.
+    assert calls == ["fill_record_and_clean", "language_task"]
+    made_ahead.clear()
+    for path in "3456":
+        crawl(pipeline, path)
+    assert made_ahead == [False, False, True, False]  # the third page after the miss probes the site again
+
+
 def test_pipeline_drops_articles_before_since() -> None:
     from datetime import date
 

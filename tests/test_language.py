@@ -160,16 +160,16 @@ def test_dedupe_features_computed_in_the_language_task() -> None:
     )
     assert np.array_equal(ahead.fingerprint.signature, direct.fingerprint.signature)
     asyncio.run(dedupe.process_item(item))
-    assert calls == ["detect_language_and_features"] and FEATURES_AHEAD_KEY not in item
+    assert calls == ["language_task"] and FEATURES_AHEAD_KEY not in item
 
     calls.clear()
     changed = asyncio.run(language.process_item({"text": story, "url": "https://a.test/2"}))
     changed["text"] = story + " A sentence a later stage added."
     with pytest.raises(Duplicate):  # the first story again, with one sentence more
         asyncio.run(dedupe.process_item(changed))
-    assert calls == ["detect_language_and_features", "text_features"]
+    assert calls == ["language_task", "text_features"]
 
     calls.clear()
     with pytest.raises(LanguageNotWanted):
         asyncio.run(language.process_item({"text": TEXTS["de"]}))
-    assert calls == ["detect_language_and_features"]
+    assert calls == ["language_task"]
