@@ -74,6 +74,19 @@ def _normal(token: str) -> str:
     return token.replace("\u2019", "'")
 
 
+_POSSESSIVE_END = re.compile("['\u2019]s$", re.MULTILINE)
+
+
+def _normal_all(tokens: Sequence[str]) -> list[str]:
+    """``[_normal(token) for token in tokens]`` in three passes over one joined string instead of a Python call
+    a token (a third of ``word_quality``'s time). The same forms: tokens hold no line break, and lower-casing
+    sees a line break as it sees the start or end of a string (where a final sigma is decided)."""
+    if not tokens:
+        return []
+    joined = _POSSESSIVE_END.sub("", "\n".join(tokens).lower())
+    return joined.replace("\u2019", "'").split("\n")
+
+
 def words(text: str) -> list[str]:
     """Word tokens as the frequency list spells them."""
     return [_normal(token) for token in _WORD.findall(text)]
@@ -126,13 +139,13 @@ def word_quality(text: str, language: str | None = "en") -> float | None:
         return None
     # Each distinct token is normalised and looked up once (a text repeats about half of its tokens).
     counts = Counter(raw)
-    forms = {token: _normal(token) for token in counts}
-    unique = list(dict.fromkeys(forms.values()))
+    forms = _normal_all(list(counts))
+    unique = list(dict.fromkeys(forms))
     known = dict(zip(unique, vocab.known(unique).tolist(), strict=True))
     variants = _variants({form for form in unique if not known[form]}, set(unique))
     garbled = sum(
         count
-        for token, count in counts.items()
-        if not known[forms[token]] and (forms[token] in variants or not token[:1].isupper())
+        for (token, count), form in zip(counts.items(), forms, strict=True)
+        if not known[form] and (form in variants or not token[:1].isupper())
     )
     return max(0.0, 1.0 - garbled / len(raw))

@@ -43,3 +43,14 @@ def test_garbled_words_count_once_per_occurrence() -> None:
         "Velora said Vellora would grow, and the prognant bytedans Tikkok beside TikTok. Tikkok said Velora."
     )
     assert word_quality(text) == 1 - 7 / 15
+
+
+def test_forms_of_many_tokens_at_once_match_one_at_a_time() -> None:
+    """The joined-string normalisation gives each token's own form, including where lower-casing depends on
+    the context (a Greek final sigma) or changes the length ("İ"), and possessives ending a token only."""
+    from pipelines.text_quality import _normal, _normal_all
+
+    tokens = ["ΟΔΟΣ", "ΣΑΣ's", "Σ", "İstanbul", "İ’S", "x's's", "James’s", "O'Neill’s", "ǅemal", "ﬁnal", "s"]
+    assert _normal_all(tokens) == [_normal(token) for token in tokens]
+    assert _normal_all(tokens)[0] == "οδο\u03c2"  # the final sigma, as for the token alone
+    assert _normal_all([]) == []
