@@ -35,3 +35,20 @@ def test_word_count_handles_unspaced_scripts() -> None:
     assert count_words("one two three") == 3
     assert count_words("东京都は新しい予算案を発表した") > 5
     assert count_words("") == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Plain ASCII, with digits 2024 and_under-scores!", "Café Ølstrøm ﬁnal ½ 漢字 ١٢٣", "\t\n \x00\x7f~"],
+)
+def test_count_letters_is_isalpha(text: str) -> None:
+    from pipelines.quality import count_letters
+
+    assert count_letters(text) == sum(ch.isalpha() for ch in text)
+
+
+def test_given_word_count_is_used() -> None:
+    """The quality stage passes the item's ``word_count`` (kept by the extract and clean stages)."""
+    text = " ".join(["harbour"] * 100)
+    assert check_quality(text) is None
+    assert isinstance(check_quality(text, words=10), TooShort)
