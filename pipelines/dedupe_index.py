@@ -92,7 +92,12 @@ class DedupeIndex(Protocol):
         """Ids of the entries a run added (for recovery after a crash)."""
 
     def forget(self, ids: Sequence[str]) -> None:
-        """Remove these entries with their band and exact keys: articles a killed run never wrote."""
+        """Remove these entries with their band and exact keys: articles a killed run never wrote.
+
+        An entry that named a removed one as its cluster's representative becomes its own representative
+        again. Why: a copy that replaced the kept article as the representative (``Deduplicator._replace``)
+        may be the article the run never wrote; the copies it replaced, written before, were representatives
+        until then, and without one their story would no longer be found."""
 
     def close(self) -> None:
         """Flush and release."""
@@ -431,6 +436,12 @@ class MemoryDedupeIndex:
         self.bands.forget(gone)
         self.exact = {k: v for k, v in self.exact.items() if v not in gone}
         self.own_urls -= gone
+        for number in self._entries.numbers():  # a scan: recovery only
+            name = self.bands.name(number)
+            entry = self._entries.get(number, name) if name is not None else None
+            if entry is not None and entry.cluster in gone:
+                entry.cluster = entry.id
+                self._entries.put(number, entry)
 
     def close(self) -> None:
         pass
@@ -551,6 +562,7 @@ class SQLiteDedupeIndex:
                 db.execute(f"DELETE FROM entries WHERE id IN ({marks})", chunk)
                 db.execute(f"DELETE FROM bands WHERE id IN ({marks})", chunk)
                 db.execute(f"DELETE FROM exact WHERE id IN ({marks})", chunk)
+                db.execute(f"UPDATE entries SET cluster = id WHERE cluster IN ({marks})", chunk)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

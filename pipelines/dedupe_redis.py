@@ -388,6 +388,14 @@ class RedisDedupeIndex:
             if _text(value) in gone:
                 pairs += [_text(key), _text(value)]
         self._forget_script(args=[self.prefix, *pairs, "--", *sorted(gone)])
+        # Entries whose representative was removed represent their story again (see DedupeIndex.forget).
+        orphans = [
+            _text(key)
+            for key, value in self.client.hscan_iter(f"{self.prefix}:clusters", count=1000)
+            if _text(value) in gone
+        ]
+        if orphans:
+            self.client.hset(f"{self.prefix}:clusters", mapping={entry_id: entry_id for entry_id in orphans})
 
     def pending(self, worker: str | None = None) -> list[str]:
         """Ids of a worker's decisions that the write stage has not confirmed yet."""

@@ -7,6 +7,7 @@ import hashlib
 import random
 from collections import Counter
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -439,3 +440,26 @@ print(lo.tolist(), hi.tolist())
 def test_compiled_lookups_work_where_numba_cannot_cache() -> None:
     """A read-only install without a home folder: the lookups compile in the process instead of failing."""
     assert run_snippet(_NO_CACHE_FOLDER, timeout=300).split() == ["[1]", "[3]"]
+
+
+def test_forgetting_a_representative_makes_the_copies_it_replaced_represent_their_story(
+    tmp_path: Path,
+) -> None:
+    """A killed run's copy that had replaced the kept article as its cluster's representative is forgotten by
+    recovery (it never reached the files); the article it replaced, written before, represents its story again,
+    so its copies are still found (``Deduplicator`` skips a candidate whose representative is gone)."""
+    from pipelines.dedupe_index import SQLiteDedupeIndex
+
+    for index in (MemoryDedupeIndex(), SQLiteDedupeIndex(tmp_path / "dedupe.sqlite")):
+        index.open({"k": 1})
+        written, other, unwritten = (
+            _entry("a", cluster="c"),
+            _entry("b", cluster="b"),
+            _entry("c", cluster="c"),
+        )
+        index.apply(IndexUpdate(add=[(e, [hash(e.id)]) for e in (written, other, unwritten)]))
+        index.forget(["c"])
+        got = index.get(["a", "b", "c"])
+        assert {i: e.cluster for i, e in got.items()} == {"a": "a", "b": "b"}, type(index).__name__
+        assert _same(got["a"], _entry("a"))
+        index.close()

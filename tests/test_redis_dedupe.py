@@ -171,3 +171,25 @@ def test_racing_processes_keep_each_story_once(url: str) -> None:
     client.close()
     representatives = Counter(story_of(i) for i, c in clusters.items() if i == c)
     assert set(representatives.values()) == {1} and len(representatives) == len(STORIES)
+
+
+def test_forgetting_a_representative_makes_the_copies_it_replaced_represent_their_story(url: str) -> None:
+    """As the SQLite and memory indexes do (``tests/test_band_table.py``): recovery forgets a replacing copy a
+    killed worker never wrote, and the copy it replaced represents its story again."""
+    import redis
+
+    from pipelines.dedupe_redis import RedisDedupeIndex
+    from tests.test_band_table import _entry
+
+    client = redis.Redis.from_url(url)
+    try:
+        index = RedisDedupeIndex(client, "forget", "w1")
+        index.open({"k": 1})
+        entries = [_entry("a", cluster="c"), _entry("b", cluster="b"), _entry("c", cluster="c")]
+        index.apply(IndexUpdate(add=[(e, [hash(e.id)]) for e in entries]))
+        index.forget(["c"])
+        got = index.get(["a", "b", "c"])
+        assert {i: e.cluster for i, e in got.items()} == {"a": "a", "b": "b"}
+    finally:
+        client.delete(*client.keys("forget:*"))
+        client.close()
