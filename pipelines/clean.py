@@ -438,19 +438,13 @@ def clean_configs(settings: Any) -> CleanConfigs | None:
 AHEAD_KEY = "_cleaned_ahead"
 
 
-def clean_ahead(item: dict[str, Any], configs: CleanConfigs) -> dict[str, Any]:
-    """In a worker, after extraction: clean the item's text now, for the clean stage to take."""
+def clean_ahead(item: dict[str, Any], configs: CleanConfigs) -> CleanedText:
+    """In a worker, after extraction: clean the item's text now, for the clean stage to take; returns the result
+    (the text a later stage's work ahead is made from)."""
     text = item.get("text") or ""
-    ahead.leave(item, AHEAD_KEY, (text, configs), clean_page_text(text, *configs))
-    return item
-
-
-def cleaned_ahead_text(item: dict[str, Any]) -> str | None:
-    """The text ``clean_ahead`` left in the item, without taking it (None when there is none)."""
-    left = item.get(AHEAD_KEY)
-    if isinstance(left, tuple) and len(left) == 2 and isinstance(left[1], CleanedText):
-        return left[1].text
-    return None
+    cleaned = clean_page_text(text, *configs)
+    ahead.leave(item, AHEAD_KEY, (text, configs), cleaned)
+    return cleaned
 
 
 def cleaned_ahead(item: dict[str, Any], configs: CleanConfigs) -> CleanedText | None:

@@ -32,7 +32,7 @@ from lxml import html as lxml_html
 
 from pipelines import ahead
 from pipelines.ahead import Speculation
-from pipelines.clean import CleanConfigs, clean_ahead, clean_configs, cleaned_ahead_text
+from pipelines.clean import CleanConfigs, clean_ahead, clean_configs
 from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
 from pipelines.language import LanguageSettings, language_ahead
 from pipelines.metadata import (
@@ -590,12 +590,11 @@ def fill_record_and_clean(
     """The task a worker process runs for the extract stage, with the clean stage's text rules and the language
     stage's task when their settings are given (see ``ExtractPipeline``)."""
     fill_record(item, config, since)
-    cleaned = None
+    text = item.get("text") or ""
     if clean is not None:
-        clean_ahead(item, clean)
-        cleaned = cleaned_ahead_text(item)
+        text = clean_ahead(item, clean).text
     if language is not None:
-        language_ahead(item, item.get("text") or "" if cleaned is None else cleaned, language)
+        language_ahead(item, text, language)
     return item
 
 
