@@ -360,7 +360,7 @@ def test_fallback_adds_the_cut_paragraphs(monkeypatch: pytest.MonkeyPatch) -> No
     calls = _fake_modes(monkeypatch, {"precision": first, "balanced": first, "recall": "\n".join(PARAGRAPHS)})
     result = extract_article(article_page(), "https://harbour-gazette.test/a")
     assert all(p in result.text for p in PARAGRAPHS)
-    assert calls == ["precision-fast", "precision", "balanced", "recall"]
+    assert calls == ["precision-fast", "precision", "balanced-fast", "recall"]
 
 
 def test_fallback_never_swaps_the_article_for_other_text(monkeypatch: pytest.MonkeyPatch) -> None:
