@@ -395,6 +395,45 @@ def test_parser_builds_the_tree_trafilatura_would() -> None:
     )  # comments were dropped on parsing
 
 
+XHTML_DOCTYPE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        article_page(),
+        XHTML_DOCTYPE + "\n" + article_page().removeprefix("<!DOCTYPE html>\n"),
+        XHTML_DOCTYPE + article_page().removeprefix("<!DOCTYPE html>\n").replace("\n", " "),
+        article_page().replace('<html lang="en"><head>', '<html lang="en" />\n<head>'),
+        article_page(body_extra="<p>bell\x07 and form feed\x0c, vertical tab\x0b</p>"),
+        article_page(body_extra="<p>noncharacters \ufffe and \uffff here</p>"),
+        article_page(body_extra="<p>Seoul 서울 \u2014 tab\tand\r\nline ends stay</p>"),
+    ],
+    ids=[
+        "html5",
+        "xhtml-doctype",
+        "one-line",
+        "self-closing-html",
+        "c0-controls",
+        "nonchars",
+        "clean-unicode",
+    ],
+)
+def test_parser_repairs_as_trafilatura_does(page: str) -> None:
+    """The repairs made only where needed (``repaired_utf8``) give trafilatura's repaired page and its tree."""
+    from lxml import html as lxml_html
+    from trafilatura.utils import load_html, repair_faulty_html
+
+    from pipelines.extract import parse_html, repaired_utf8
+
+    beginning = page[:50].lower()
+    assert repaired_utf8(page, beginning) == repair_faulty_html(page, beginning).encode("utf-8")
+    assert lxml_html.tostring(parse_html(page)) == lxml_html.tostring(load_html(page))
+
+
 def test_parser_takes_a_page_with_an_xml_declaration() -> None:
     from pipelines.extract import parse_html
 
