@@ -34,6 +34,7 @@ runs' shards are never rewritten).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -507,15 +508,29 @@ class DedupePipeline:
         state_dir: str | Path | None,
         run_id: str | None = None,
         pool: WorkerPool | None = None,
+        commit_delay: float = 0.0,
+        commit_every: int = 64,
     ) -> None:
+        """``commit_delay`` (seconds; 0: a commit an update) and ``commit_every``: the group commit of a SQLite
+        index. Committing each article's update cost the reactor about 0.6 ms a page (the pages it dirties in
+        the band table are written to the WAL at every commit); committed together, the articles of the last
+        ``commit_delay`` seconds (at most ``commit_every``) share that cost. A kept article waits for the commit
+        of its update before it goes on to the write stage, so the files never hold an article the index could
+        lose; a crash loses only updates of articles not written yet (and of copies, which are found again)."""
         self.config = config
         self.fp_config = config.fingerprint_config()
         self.state_dir = state_dir
         self.run_id = run_id
         self.pool = pool or WorkerPool(0)
+        self.commit_delay = commit_delay
+        self.commit_every = max(1, commit_every)
         self.stats: Any = None
         self.dedup: Deduplicator | None = None
         self.make_dedup: Callable[[], Deduplicator] | None = None
+        self._group: SQLiteDedupeIndex | None = None  # the index committed in groups, when it is one
+        self._committed: asyncio.Future[None] | None = None  # done when the open group is committed
+        self._commit_timer: asyncio.TimerHandle | None = None
+        self._in_group = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
@@ -535,6 +550,8 @@ class DedupePipeline:
             else (settings.get("NEWSCORPUS_STATE_DIR") or None),
             settings.get("NEWSCORPUS_RUN_ID") or None,
             worker_pool(crawler),
+            settings.getfloat(SETTINGS_PREFIX + "COMMIT_DELAY", 0.25),
+            settings.getint(SETTINGS_PREFIX + "COMMIT_EVERY", 64),
         )
         pipeline.stats = crawler.stats
         if settings.getbool("NEWSCORPUS_DISTRIBUTED"):
@@ -550,7 +567,11 @@ class DedupePipeline:
         if self.make_dedup is not None:
             self.dedup = self.make_dedup()
         else:
-            self.dedup = Deduplicator(self.config, open_index(self.state_dir), self.run_id)
+            index = open_index(self.state_dir)
+            if isinstance(index, SQLiteDedupeIndex) and self.commit_delay > 0:
+                index.group_commit = True
+                self._group = index
+            self.dedup = Deduplicator(self.config, index, self.run_id)
         self.dedup.open()
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
@@ -576,12 +597,45 @@ class DedupePipeline:
             for record in decision.retract:
                 self._inc(record["kind"])
             item["_retract"] = [*(item.get("_retract") or []), *decision.retract]
+        if self._group is not None:
+            await self._group_committed()
         return item
 
+    async def _group_committed(self) -> None:
+        """Wait until the update of the article just checked is committed (see ``__init__``)."""
+        if self._committed is None:
+            loop = asyncio.get_running_loop()
+            self._committed = loop.create_future()
+            self._commit_timer = loop.call_later(self.commit_delay, self._commit_group)
+        committed = self._committed
+        self._in_group += 1
+        if self._in_group >= self.commit_every:
+            self._commit_group()
+        await committed
+
+    def _commit_group(self) -> None:
+        committed, self._committed = self._committed, None
+        if self._commit_timer is not None:
+            self._commit_timer.cancel()
+            self._commit_timer = None
+        self._in_group = 0
+        if self._group is None or committed is None:
+            return
+        try:
+            self._group.commit()
+        except Exception as exc:  # every article of the group fails with the reason; none is written
+            logger.error("dedupe index commit failed: %s", exc)
+            committed.set_exception(exc)
+        else:
+            committed.set_result(None)
+
     def close_spider(self, spider: Any = None) -> None:
+        if self._committed is not None:
+            self._commit_group()
         if self.dedup is not None:
             self.dedup.close()
             self.dedup = None
+        self._group = None
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:

@@ -467,15 +467,20 @@ _ENTRY_COLUMNS = (
 
 
 class SQLiteDedupeIndex:
-    """The index in one SQLite file (standard library only), every update in one transaction.
+    """The index in one SQLite file (standard library only), every update atomic (a transaction of its own, or
+    with ``group_commit`` a savepoint in a transaction ``commit`` ends).
 
     Kept in the crawl's state folder (``STATE_DIR/dedupe.sqlite``) so the next run drops copies of what this
     run kept. WAL mode: readers are not blocked, and a crash loses at most the last transaction.
     """
 
-    def __init__(self, path: Path, cache_mb: int = 128) -> None:
+    def __init__(self, path: Path, cache_mb: int = 128, group_commit: bool = False) -> None:
+        """``group_commit``: ``apply`` leaves its update in an open transaction that ``commit`` (or ``close``)
+        ends, for a caller that commits many updates at once and holds back what depends on them meanwhile
+        (the crawl's dedupe stage; see ``DedupePipeline``). Each update stays atomic (a savepoint)."""
         self.path = Path(path)
         self.cache_mb = cache_mb
+        self.group_commit = group_commit
         self._db: sqlite3.Connection | None = None
 
     @property
@@ -531,29 +536,51 @@ class SQLiteDedupeIndex:
 
     def apply(self, update: IndexUpdate) -> None:
         db = self.db
+        if self.group_commit:
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            db.execute("SAVEPOINT index_update")
+            try:
+                self._write(update)
+            except BaseException:
+                db.execute("ROLLBACK TO index_update")
+                db.execute("RELEASE index_update")
+                raise
+            db.execute("RELEASE index_update")
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
-            for entry_id, keys in update.remove:
-                db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
-                db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", [(k, entry_id) for k in keys])
-            for entry, keys in update.add:
-                db.execute(
-                    f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 16)})",
-                    _entry_to_row(entry),
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO bands (key, id) VALUES (?, ?)", [(k, entry.id) for k in keys]
-                )
-            db.executemany("INSERT OR REPLACE INTO exact (key, id) VALUES (?, ?)", list(update.exact.items()))
+            self._write(update)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
+    def commit(self) -> None:
+        """Commit the updates ``apply`` left open (with ``group_commit``); nothing to do otherwise."""
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    def _write(self, update: IndexUpdate) -> None:
+        db = self.db
+        for entry_id, keys in update.remove:
+            db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+            db.executemany("DELETE FROM bands WHERE key = ? AND id = ?", [(k, entry_id) for k in keys])
+        for entry, keys in update.add:
+            db.execute(
+                f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 16)})",
+                _entry_to_row(entry),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO bands (key, id) VALUES (?, ?)", [(k, entry.id) for k in keys]
+            )
+        db.executemany("INSERT OR REPLACE INTO exact (key, id) VALUES (?, ?)", list(update.exact.items()))
+
     def ids_of_run(self, run_id: str) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM entries WHERE run_id = ?", (run_id,))]
 
     def forget(self, ids: Sequence[str]) -> None:
+        self.commit()
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -570,6 +597,7 @@ class SQLiteDedupeIndex:
 
     def close(self) -> None:
         if self._db is not None:
+            self.commit()
             self._db.close()
             self._db = None
 

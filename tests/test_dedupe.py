@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +194,31 @@ def test_memory_and_sqlite_index_agree(tmp_path: Path) -> None:
     assert results[0] == results[1]
 
 
+def test_group_commit_keeps_updates_private_until_committed(tmp_path: Path) -> None:
+    def stored() -> list[str]:
+        """What another connection (a reader of the file) sees."""
+        with closing(sqlite3.connect(tmp_path / "dedupe.sqlite")) as reader:
+            return sorted(row[0] for row in reader.execute("SELECT id FROM entries"))
+
+    index = SQLiteDedupeIndex(tmp_path / "dedupe.sqlite", group_commit=True)
+    dedup = Deduplicator(index=index, run_id="r")
+    assert dedup.check(item("a", story("bridge-1"))).keep
+    assert dedup.check(item("b", story("vote-3"))).keep
+    # The writer sees its own open group: a copy of "a" is caught before the commit.
+    assert dedup.check(item("a2", story("bridge-1"))).duplicate_of == "a"
+    assert stored() == []
+    index.commit()
+    assert stored() == ["a", "b"]
+
+    # A failing update rolls back alone: the group's earlier update stays and is committed.
+    assert dedup.check(item("c", story("fire-2"))).keep
+    broken = item("d", story("app-1"), date_published=object())  # not storable: the update fails
+    with pytest.raises(sqlite3.ProgrammingError):
+        dedup.check(broken)
+    dedup.close()  # commits the open group
+    assert stored() == ["a", "b", "c"]
+
+
 # -- Scrapy adapter -------------------------------------------------------------------------------------------
 
 
@@ -242,6 +270,34 @@ def test_pipeline_drops_with_the_level_class_and_retracts(tmp_path: Path) -> Non
     with pytest.raises(RewordedDuplicate):
         asyncio.run(fresh.process_item(item("spun", spun("app-1"))))
     fresh.close_spider()
+
+
+def test_pipeline_passes_a_kept_article_on_once_its_update_is_committed(tmp_path: Path) -> None:
+    """Group commit: the write stage never gets an article the index file does not hold yet."""
+    pipeline = DedupePipeline(DedupeConfig(), tmp_path, "r", commit_delay=0.05, commit_every=2)
+    pipeline.open_spider()
+    seen: dict[str, list[str]] = {}
+
+    def stored() -> list[str]:
+        with closing(sqlite3.connect(tmp_path / "dedupe.sqlite")) as reader:
+            return sorted(row[0] for row in reader.execute("SELECT id FROM entries"))
+
+    async def through(rid: str, text: str) -> None:
+        await pipeline.process_item(item(rid, text))
+        seen[rid] = stored()
+
+    async def crawl() -> float:
+        started = time.monotonic()
+        # The first two fill a group and are committed at once; the third waits for the delay.
+        await asyncio.gather(through("a", story("bridge-1")), through("b", story("vote-3")))
+        with pytest.raises(ExactDuplicate):  # a copy is dropped at once, against the committed entry
+            await pipeline.process_item(item("a", story("bridge-1")))
+        await through("c", story("fire-2"))
+        return time.monotonic() - started
+
+    assert asyncio.run(crawl()) >= 0.05
+    assert seen == {"a": ["a", "b"], "b": ["a", "b"], "c": ["a", "b", "c"]}
+    pipeline.close_spider()
 
 
 # -- the seed pair (shared data, read at run time) ------------------------------------------------------------
