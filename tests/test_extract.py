@@ -442,3 +442,17 @@ def test_parser_takes_a_page_with_an_xml_declaration() -> None:
     assert "ferry terminal" in tree.text_content()
     text = extract_article(page, "https://example.test/a").text
     assert text.startswith("The harbour authority said on Monday")
+
+
+def test_trafilatura_options_built_once_and_never_changed_by_a_call() -> None:
+    """Each call extracts with a copy of the mode's options, its own URL set on the copy only."""
+    from pipelines.extract import _extractor
+
+    _extractor.cache_clear()
+    first = extract_article(article_page(), "https://harbour-gazette.test/a").text
+    again = extract_article(article_page(), "https://other-paper.test/b").text
+    assert first == again and first.startswith("The harbour authority said on Monday")
+    info = _extractor.cache_info()
+    assert info.misses == 1 and info.hits >= 1  # one mode on this page (the first pass), built once
+    options = _extractor((("fast", True), ("favor_precision", True)))
+    assert options.url is None and options.source is None and options.focus == "precision" and options.fast
