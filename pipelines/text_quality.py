@@ -60,6 +60,8 @@ _MULTIPLIER = np.uint64(0x100000001B3)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+#: Words hashed at once: about 1 MB of text, some 40 MB of numpy temporaries.
+_HASH_CHUNK = 50_000
 
 
 def stable_hashes(words: Sequence[str]) -> np.ndarray:
@@ -70,6 +72,10 @@ def stable_hashes(words: Sequence[str]) -> np.ndarray:
     the words are hashed together in numpy: a polynomial of their UTF-8 bytes modulo 2**64, with the length
     mixed in, through splitmix64's finaliser.
     """
+    if len(words) > _HASH_CHUNK:  # a word list: in chunks, so its temporaries stay small (a worker's RSS)
+        return np.concatenate(
+            [stable_hashes(words[start : start + _HASH_CHUNK]) for start in range(0, len(words), _HASH_CHUNK)]
+        )
     if not words:
         return np.zeros(0, dtype=np.uint64)
     data = np.frombuffer(("\0".join(words) + "\0").encode("utf-8", "surrogatepass"), dtype=np.uint8)
