@@ -82,8 +82,14 @@ class SQLiteLineStore:
     repeated lines carries over to its next runs. Counts are statistics: a crash may lose the pages counted since
     the last commit (at most ``commit_every``), which only delays what the learner learns."""
 
-    def __init__(self, path: Path, max_lines_per_domain: int = 200_000, commit_every: int = 100) -> None:
+    def __init__(
+        self, path: Path, max_lines_per_domain: int = 200_000, commit_every: int = 100, cache_mb: int = 32
+    ) -> None:
+        """``cache_mb``: SQLite's page cache. Its default, 2 MB, is outgrown by a site's counts after a few
+        thousand pages, and each page's upserts then read B-tree pages back through the OS (a throwaway
+        measurement of 3000 pages of 47 lines: 0.39 ms a page against 0.33 with 32 MB)."""
         self.path = path
+        self.cache_mb = cache_mb
         self.max_lines = max_lines_per_domain
         # Pages counted per transaction: a commit a page cost the reactor more than the counting itself, and a
         # crash losing the last pages' counts only delays what the learner learns (``close`` commits the rest).
@@ -98,6 +104,7 @@ class SQLiteLineStore:
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(f"PRAGMA cache_size=-{self.cache_mb * 1024}")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS pages (domain TEXT PRIMARY KEY, count INTEGER NOT NULL)"
             )
