@@ -176,3 +176,25 @@ def test_canonical_pointing_at_the_section_is_ignored() -> None:
         use_htmldate=False,
     )
     assert other.canonical_url == "https://origin.test/news/dam-repairs"
+
+
+def test_byline_elements_as_the_union_of_both_searches() -> None:
+    """The one-scan search finds what ``//*[@rel|@itemprop="author"] | //body//*[byline class]`` finds."""
+    from lxml import etree
+
+    from pipelines.metadata import _BYLINE_ELEMENTS
+
+    page = """<html><head><link rel="author" href="/staff/ann"><title>T</title></head><body>
+    <div class="article-byline">By Ann Lee</div><span class="bylines">not a byline class</span>
+    <p class="x byline y">By Bo Chan</p><a rel="author" href="/staff/cy">Cy Dee</a>
+    <span itemprop="author">Di Ek</span><div class="author-name-wrap"><b class="byline__name">Ed Fo</b></div>
+    <div class="byline-box">no token</div></body></html>"""
+    tree = lxml_html.fromstring(page)
+    union = etree.XPath(
+        '//*[@rel="author" or @itemprop="author"] | //body//*[contains(concat(" ", normalize-space(@class), " "),'
+        ' " byline ") or contains(@class, "author-name") or contains(@class, "byline__name")'
+        ' or contains(@class, "article-byline")]'
+    )
+    expected = union(tree)
+    assert len(expected) == 7
+    assert _BYLINE_ELEMENTS(tree) == expected
