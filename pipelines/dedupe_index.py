@@ -561,6 +561,11 @@ class SQLiteDedupeIndex:
         if self._db is not None and self._db.in_transaction:
             self._db.execute("COMMIT")
 
+    def rollback(self) -> None:
+        """Drop the updates ``apply`` left open (with ``group_commit``): a commit that failed."""
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
     def _write(self, update: IndexUpdate) -> None:
         db = self.db
         for entry_id, keys in update.remove:

@@ -300,6 +300,38 @@ def test_pipeline_passes_a_kept_article_on_once_its_update_is_committed(tmp_path
     pipeline.close_spider()
 
 
+def test_a_failed_group_commit_fails_its_articles_and_leaves_the_index_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = DedupePipeline(DedupeConfig(), tmp_path, "r", commit_delay=0.05, commit_every=2)
+    pipeline.open_spider()
+    index = pipeline._group
+    assert index is not None
+    real_commit = index.commit
+
+    def broken_commit() -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async def crawl() -> list[Any]:
+        monkeypatch.setattr(index, "commit", broken_commit)
+        failed = await asyncio.gather(
+            pipeline.process_item(item("a", story("bridge-1"))),
+            pipeline.process_item(item("b", story("vote-3"))),
+            return_exceptions=True,
+        )
+        monkeypatch.setattr(index, "commit", real_commit)
+        await pipeline.process_item(item("c", story("fire-2")))
+        # The story of "a" is not in the index: its copy is new, not a duplicate of an article never written.
+        await pipeline.process_item(item("a2", story("bridge-1")))
+        return failed
+
+    failed = asyncio.run(crawl())
+    assert all(isinstance(result, sqlite3.OperationalError) for result in failed)
+    pipeline.close_spider()
+    with closing(sqlite3.connect(tmp_path / "dedupe.sqlite")) as reader:
+        assert sorted(row[0] for row in reader.execute("SELECT id FROM entries")) == ["a2", "c"]
+
+
 # -- the seed pair (shared data, read at run time) ------------------------------------------------------------
 
 
