@@ -27,7 +27,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 #: Bumped when the layout of what is cached changes, so older entries are not read.
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -66,10 +66,15 @@ def cached_arrays(
 
 
 def _load(entry: Path) -> dict[str, np.ndarray] | None:
-    if not (entry / "complete").is_file():
+    """The entry's arrays, or None when it is missing, incomplete or damaged (``complete`` names its fields)."""
+    try:
+        fields = (entry / "complete").read_text(encoding="utf-8").split()
+    except OSError:
         return None
     try:
-        return {path.stem: np.load(path, mmap_mode="r", allow_pickle=False) for path in entry.glob("*.npy")}
+        if not fields:
+            raise ValueError("no arrays listed")
+        return {field: np.load(entry / f"{field}.npy", mmap_mode="r", allow_pickle=False) for field in fields}
     except (OSError, ValueError) as exc:  # a damaged entry is removed and derived again
         logger.warning("model cache %s unreadable (%s): derived again", entry, exc)
         shutil.rmtree(entry, ignore_errors=True)
@@ -84,7 +89,7 @@ def _save(entry: Path, arrays: Mapping[str, np.ndarray]) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
         for field, array in arrays.items():
             np.save(staging / f"{field}.npy", array, allow_pickle=False)
-        (staging / "complete").touch()
+        (staging / "complete").write_text(" ".join(arrays), encoding="utf-8")
         try:
             staging.rename(entry)
         except OSError:  # another process saved the same entry first: keep theirs

@@ -43,6 +43,16 @@ def test_damaged_entry_is_derived_again_and_replaced(tmp_path: Path) -> None:
     assert isinstance(cached_arrays("demo", "k", derive, tmp_path)["numbers"], np.memmap)
 
 
+def test_entry_missing_an_array_is_derived_again(tmp_path: Path) -> None:
+    def derive() -> dict[str, np.ndarray]:
+        return {"a": np.zeros(2), "b": np.ones(2)}
+
+    cached_arrays("demo", "k", derive, tmp_path)
+    (tmp_path / "demo-k" / "b.npy").unlink()
+    assert cached_arrays("demo", "k", derive, tmp_path)["b"].tolist() == [1.0, 1.0]
+    assert sorted(cached_arrays("demo", "k", derive, tmp_path)) == ["a", "b"]
+
+
 def test_unwritable_folder_derives_in_memory(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
