@@ -64,10 +64,11 @@ def _fork_context() -> Any:
 def start_fork_server() -> None:
     """Start the workers' fork server now, without waiting for it.
 
-    Why: the fork server imports ``PRELOAD`` (about 2 s of one core) before it forks the first worker. Started
-    with the pool, at the engine's start, that is 2 s of a crawl where pages wait for workers and the other
-    core idles; started as soon as a crawl command knows it will use workers, it runs while the crawl still
-    sets itself up (Scrapy's imports, the spider's settings). The pool then forks from the server running.
+    Why: the fork server imports ``PRELOAD`` (about 0.8 s of one core with a warm model cache, 2 s without one)
+    before it forks the first worker. Started with the pool, at the engine's start, that is time of a crawl
+    where pages wait for workers and the other core idles; started as soon as a crawl command knows it will use
+    workers, it runs while the crawl still sets itself up (Scrapy's imports, the spider's settings). The pool
+    then forks from the server running.
     """
     from multiprocessing import forkserver
 
@@ -106,7 +107,7 @@ class WorkerPool:
         """Start the workers, without waiting for them: tasks given meanwhile wait in ``run``.
 
         pebble forks its workers in the thread that gives it its first task, and a fork waits for the fork
-        server's imports (about 2 s at a crawl's start). Given from the reactor thread, as before, that first
+        server's imports (about a second at a crawl's start). Given from the reactor thread, as before, that first
         task stopped every download until the workers ran; a thread of its own gives it now.
         """
         if self.inline or self._pool is not None:
