@@ -60,8 +60,8 @@ class NgramModel:
 
 def profile_arrays() -> dict[str, np.ndarray]:
     """langdetect's profiles as arrays, from the model cache (``pipelines.model_cache``): the matrix, its rows'
-    n-grams and its columns' languages.
-    Deriving them from the 55 JSON profiles, when the cache does not hold them yet, takes 0.45 s."""
+    n-grams and its columns' languages. Deriving them from the 55 JSON profiles, when the cache does not hold them
+    yet, takes 0.45 s."""
     import importlib.metadata
     import os
 

@@ -239,12 +239,11 @@ def _first(metas: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
-#: Elements that hold a byline when no metadata names the authors.
-#: Byline elements: ``rel``/``itemprop`` "author" anywhere, or a byline class inside the body. One scan of the
-#: tree, each element's class tested first for the substrings every byline class holds ("byline",
-#: "author-name"), the body ancestor last: the same elements, in document order, as the union of
-#: ``//*[@rel="author" or @itemprop="author"]`` and ``//body//*[<class tests>]``, in 0.74 ms a page against
-#: 1.22 (the scrapinghub pages, a throwaway measurement; tested against that union).
+#: Elements that hold a byline when no metadata names the authors: ``rel``/``itemprop`` "author" anywhere, or a
+#: byline class inside the body. One scan of the tree, each element's class tested first for the substrings
+#: every byline class holds ("byline", "author-name"), the body ancestor last: the same elements, in document
+#: order, as the union of ``//*[@rel="author" or @itemprop="author"]`` and ``//body//*[<class tests>]``, in
+#: 0.74 ms a page against 1.22 (the scrapinghub pages, a throwaway measurement; tested against that union).
 _BYLINE_CLASS = (
     'contains(concat(" ", normalize-space(@class), " "), " byline ")'
     ' or contains(@class, "author-name") or contains(@class, "byline__name") or contains(@class, "article-byline")'

@@ -84,6 +84,7 @@ def _load(entry: Path) -> dict[str, np.ndarray] | None:
 def _save(entry: Path, arrays: Mapping[str, np.ndarray]) -> None:
     """Written in a temporary folder renamed into place, so a reader sees a whole entry or none (two processes
     deriving the same entry at once both succeed; one rename wins)."""
+    staging: Path | None = None
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{entry.name}-", dir=entry.parent))
@@ -92,9 +93,11 @@ def _save(entry: Path, arrays: Mapping[str, np.ndarray]) -> None:
         (staging / "complete").write_text(" ".join(arrays), encoding="utf-8")
         try:
             staging.rename(entry)
+            staging = None
         except OSError:  # another process saved the same entry first: keep theirs
-            for path in staging.iterdir():
-                path.unlink()
-            staging.rmdir()
+            pass
     except OSError as exc:  # a handful of entries a process at most: logged each time, not worth a registry
         logger.info("model cache %s not saved (%s): derived in memory", entry, exc)
+    finally:
+        if staging is not None:  # not renamed into place (lost the race, or a write failed): nothing to keep
+            shutil.rmtree(staging, ignore_errors=True)

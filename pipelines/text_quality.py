@@ -148,7 +148,7 @@ def _normal_all(tokens: Sequence[str]) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Word tokens as the frequency list spells them."""
-    return [_normal(token) for token in _WORD.findall(text)]
+    return _normal_all(_WORD.findall(text))
 
 
 def _variants(unknown: set[str], vocabulary: set[str], min_length: int = 5) -> set[str]:

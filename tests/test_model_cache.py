@@ -53,6 +53,18 @@ def test_entry_missing_an_array_is_derived_again(tmp_path: Path) -> None:
     assert sorted(cached_arrays("demo", "k", derive, tmp_path)) == ["a", "b"]
 
 
+def test_a_failed_save_leaves_no_partial_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipelines.model_cache as model_cache
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(model_cache.np, "save", disk_full)
+    arrays = cached_arrays("demo", "k", lambda: {"x": np.arange(3)}, tmp_path)
+    assert arrays["x"].tolist() == [0, 1, 2]
+    assert list(tmp_path.iterdir()) == []  # neither the entry nor its staging folder
+
+
 def test_unwritable_folder_derives_in_memory(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
