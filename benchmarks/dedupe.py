@@ -15,7 +15,7 @@ through a timing wrapper), and the rest (band keys, verification of candidates, 
 per query sharing at least the stage's ``min_band_hits`` band keys, the ones it considers verifying. ``ms/check`` is
 the mean over all documents; ``at size`` is the mean over the last tenth, the cost once the index is that big.
 ``insert+query at size`` leaves out the signature and the word quality: a crawl computes those in its worker
-pool (``pipelines.dedupe.text_features``), so this is what the index costs the stage per document (its calls,
+pool (``pipelines.dedupe.features.text_features``), so this is what the index costs the stage per document (its calls,
 band keys, verification of the candidates): the figure the 2 ms target is checked on. The whole check is
 printed beside it.
 
@@ -195,7 +195,7 @@ class TimedIndex:
 
 def _instrument(seconds: dict[str, float]) -> None:
     """Time the stage's signature and word-quality calls where ``Deduplicator.check`` looks them up."""
-    import pipelines.dedupe as stage
+    import pipelines.dedupe.features as stage
 
     def timed(name: str, fn: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -213,16 +213,17 @@ def _instrument(seconds: dict[str, float]) -> None:
 
 def _warm_up() -> None:
     """Load what the first check would load (word list, rensa), so it is not counted as index memory."""
-    from pipelines.fingerprint import fingerprint
-    from pipelines.text_quality import word_quality
+    from pipelines.dedupe.fingerprint import fingerprint
+    from pipelines.dedupe.word_quality import word_quality
 
     word_quality("The index is warm.", "en")
     fingerprint("warm up " * 100)
 
 
 def run_child(size: int, kind: str, folder: Path, data: Path, copies: float, max_rss: int, out: Path) -> int:
-    from pipelines.dedupe import Deduplicator
-    from pipelines.dedupe_index import MemoryDedupeIndex, SQLiteDedupeIndex
+    from pipelines.dedupe.deduplicator import Deduplicator
+    from pipelines.dedupe.index.memory import MemoryDedupeIndex
+    from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
 
     source, texts = source_texts(data)
     documents = Documents(texts, SEED, copies)
@@ -306,7 +307,7 @@ def run_child(size: int, kind: str, folder: Path, data: Path, copies: float, max
         "ms_index": 1000 * seconds["index"] / done,
         "ms_index_at_size": 1000 * tail["index"] / tail["docs"] if tail["docs"] and not stopped else None,
         # What a crawl's reactor spends per check: the features (signature, word quality) come from the worker
-        # pool there (pipelines.dedupe.text_features), so this is the index's insert+query with verification.
+        # pool there (pipelines.dedupe.features.text_features), so this is the index's insert+query with verification.
         "ms_reactor_at_size": 1000
         * (tail["checked"] - tail["signature"] - tail["word_quality"])
         / tail["docs"]

@@ -61,7 +61,7 @@ TARGETS = {
 
 
 def cluster_newscorpus(records: list[dict[str, Any]], texts: list[str]) -> list[str]:
-    from pipelines.dedupe import Deduplicator
+    from pipelines.dedupe.deduplicator import Deduplicator
 
     dedup = Deduplicator()
     parent: dict[str, str] = {}
@@ -86,7 +86,7 @@ def cluster_newscorpus(records: list[dict[str, Any]], texts: list[str]) -> list[
 def cluster_minhash_w5(records: list[dict[str, Any]], texts: list[str]) -> list[str]:
     from datasketch import MinHash, MinHashLSH
 
-    from pipelines.fingerprint import normalize_text
+    from pipelines.dedupe.fingerprint import normalize_text
 
     lsh = MinHashLSH(threshold=0.8, num_perm=128)
     parent: dict[str, str] = {}
@@ -104,7 +104,7 @@ def cluster_minhash_w5(records: list[dict[str, Any]], texts: list[str]) -> list[
 
 
 def cluster_exact(records: list[dict[str, Any]], texts: list[str]) -> list[str]:
-    from pipelines.fingerprint import normalize_text
+    from pipelines.dedupe.fingerprint import normalize_text
 
     first: dict[str, str] = {}
     out = []
@@ -188,7 +188,7 @@ def eval_details(pred: Sequence[str], records: list[dict[str, Any]]) -> dict[str
 
 def load_cleaner() -> Callable[[str], str] | None:
     try:
-        from pipelines.clean import clean_text
+        from pipelines.clean.rules import clean_text
     except ImportError:
         return None
     return clean_text
@@ -254,14 +254,14 @@ def speed(records: list[dict[str, Any]], texts: list[str]) -> dict[str, float]:
     import numpy as np
     from datasketch import MinHash
 
-    from pipelines.dedupe_index import MemoryDedupeIndex
-    from pipelines.fingerprint import (
+    from pipelines.dedupe.fingerprint import (
         FingerprintConfig,
         band_keys,
         fingerprint,
         normalize_text,
         shingle_hashes,
     )
+    from pipelines.dedupe.index.memory import MemoryDedupeIndex
 
     config = FingerprintConfig()
     index = MemoryDedupeIndex()
@@ -275,7 +275,7 @@ def speed(records: list[dict[str, Any]], texts: list[str]) -> dict[str, float]:
 
     sample = texts[:200]
     hashes = [shingle_hashes(normalize_text(t), config.shingle_size) for t in sample]
-    from pipelines.fingerprint import signature
+    from pipelines.dedupe.fingerprint import signature
 
     start = time.perf_counter()
     for h in hashes:
@@ -295,7 +295,7 @@ def speed(records: list[dict[str, Any]], texts: list[str]) -> dict[str, float]:
 
 def seed_pair(clean: Callable[[str], str] | None) -> dict[str, Any]:
     """The seed pair (shared) and the project's own pair, in both orders: kind and which copy is kept."""
-    from pipelines.dedupe import Deduplicator
+    from pipelines.dedupe.deduplicator import Deduplicator
 
     pairs: dict[str, tuple[Path, Path]] = {
         "own": (
@@ -348,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     clean = load_cleaner()
     if clean is None:
-        print("pipelines.clean.clean_text not available: texts used as given")
+        print("pipelines.clean.rules.clean_text not available: texts used as given")
     data: dict[str, list[dict[str, Any]]] = {"eval": load_eval()}
     syn = load_syn_news(args.syn_news)
     if syn is None:

@@ -173,18 +173,18 @@ def load_pages(data: Path, limit: int | None = None) -> list[dict[str, str]]:
 
 def ours() -> Callable[[str, str], str]:
     """Our stages exactly as ``newscorpus extract --batch`` runs them (extract, clean, site line learning)."""
-    from pipelines.boilerplate import SiteBoilerplate
-    from pipelines.clean import clean_item
+    from pipelines import record
+    from pipelines.clean.rules import CleanConfig
+    from pipelines.clean.site_lines import BoilerplateConfig
     from pipelines.drops import Rejected
-    from pipelines.extract import fill_record
+    from pipelines.page_task import LocalChain
 
-    boilerplate = SiteBoilerplate()
+    chain = LocalChain(clean=CleanConfig(), learned=BoilerplateConfig())
 
     def run(html: str, url: str) -> str:
-        item: dict[str, Any] = {"url": url, "_html": html}
+        item: dict[str, Any] = {"url": url, record.HTML: html}
         try:
-            fill_record(item)
-            clean_item(item, boilerplate=boilerplate)
+            chain(item)
         except Rejected:
             return ""
         return item.get("text") or ""

@@ -11,7 +11,7 @@ Systems, on the same raw page bytes (what a crawler receives), page by page in t
 - ``trafilatura``: bare ``trafilatura.extract(html, url=url, include_comments=False)``, the peers' whole job;
 - ``newscorpus``: our chain as the crawl's item pipelines run it: ``fill_record`` (``extract_article`` and the
   record's fields), ``clean_item`` (``clean_text`` and the site boilerplate learner), ``LanguageDetector.detect``
-  and the dedupe signature (``pipelines.fingerprint.fingerprint`` with the dedupe stage's config, the call
+  and the dedupe signature (``pipelines.dedupe.fingerprint.fingerprint`` with the dedupe stage's config, the call
   ``Deduplicator.check`` makes). A page a stage rejects costs what was spent on it, as in a crawl.
 
 Fairness: the two alternate which goes first on every page (and every round), so noise from other work on the
@@ -52,55 +52,45 @@ OUTSIDE = ("quality", "word_quality")
 
 
 class Chain:
-    """Our stages, built once as the crawl builds them, with a CPU-time account per stage."""
+    """Our stages as the crawl runs them (``pipelines.page_task.LocalChain``, built once), and the dedupe
+    signature, with a CPU-time account per step."""
 
     def __init__(self) -> None:
-        from pipelines.boilerplate import SiteBoilerplate
-        from pipelines.dedupe import DedupeConfig
-        from pipelines.language import LanguageDetector
+        from pipelines.clean.rules import CleanConfig
+        from pipelines.clean.site_lines import BoilerplateConfig
+        from pipelines.dedupe.config import DedupeConfig
+        from pipelines.dedupe.fingerprint import fingerprint
+        from pipelines.language.detect import LanguageConfig
+        from pipelines.page_task import LocalChain
 
-        self.boilerplate = SiteBoilerplate()
-        self.detector = LanguageDetector()
-        self.fp_config = DedupeConfig().fingerprint_config()
+        chain = LocalChain(clean=CleanConfig(), learned=BoilerplateConfig(), language=LanguageConfig())
+        fp_config = DedupeConfig().fingerprint_config()
+        self.steps = [*chain.steps(), ("signature", lambda item: fingerprint(item["text"], fp_config))]
         self.seconds = dict.fromkeys(STAGES + OUTSIDE, 0.0)
         self.rejected: dict[str, int] = {}
 
     def __call__(self, page: Page) -> str:
-        from pipelines.clean import clean_item
+        from pipelines import record
         from pipelines.drops import Rejected
-        from pipelines.extract import fill_record
-        from pipelines.fingerprint import fingerprint
 
         clock = time.process_time
-        item: dict[str, Any] = {"url": page.url, "_html": page.html}
-        stage = "extract"
-        started = clock()
-        try:
-            fill_record(item)
-            now = clock()
-            self.seconds["extract"] += now - started
-            stage, started = "clean", now
-            clean_item(item, boilerplate=self.boilerplate)
-            now = clock()
-            self.seconds["clean"] += now - started
-            stage, started = "language", now
-            self.detector.detect(item["text"])
-            now = clock()
-            self.seconds["language"] += now - started
-            stage, started = "signature", now
-            fingerprint(item["text"], self.fp_config)
-            self.seconds["signature"] += clock() - started
-        except Rejected as exc:
+        item: dict[str, Any] = {"url": page.url, record.HTML: page.html}
+        for stage, step in self.steps:
+            started = clock()
+            try:
+                step(item)
+            except Rejected as exc:
+                self.seconds[stage] += clock() - started
+                reason = f"{stage}/{type(exc).__name__}"
+                self.rejected[reason] = self.rejected.get(reason, 0) + 1
+                return ""
             self.seconds[stage] += clock() - started
-            reason = f"{stage}/{type(exc).__name__}"
-            self.rejected[reason] = self.rejected.get(reason, 0) + 1
-            return ""
         return item["text"]
 
     def outside(self, text: str) -> None:
         """The crawl's other per-item work, timed apart: not part of the chain the target is about."""
-        from pipelines.quality import check_quality
-        from pipelines.text_quality import word_quality
+        from pipelines.dedupe.word_quality import word_quality
+        from pipelines.quality.rules import check_quality
 
         if not text:
             return

@@ -12,10 +12,10 @@ import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from lxml import etree
+
+from pipelines.dates import parse_utc
 
 logger = logging.getLogger(__name__)
 
@@ -42,31 +42,8 @@ class Sitemap:
     entries: tuple[LinkEntry, ...]
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """ISO 8601 (sitemaps, Atom) or RFC 822 (RSS) to an aware UTC datetime; None when unreadable."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None  # 0001-01-01T00:00:00+01:00 (.NET's MinValue with an offset) has no UTC equivalent
-
-
 def iso_date(value: str | None) -> str | None:
-    parsed = parse_date(value)
+    parsed = parse_utc(value)
     return parsed.isoformat(timespec="seconds") if parsed else None
 
 

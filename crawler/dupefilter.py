@@ -2,7 +2,7 @@
 
 Scrapy persists the fingerprints of every request it scheduled to ``JOBDIR/requests.seen``. A request that
 was scheduled but still in flight when the crawl was killed is then never fetched on resume, and its article
-is lost. We let the crawl state decide what is done instead (:mod:`crawler.incremental`): on resume, discovery
+is lost. We let the crawl state decide what is done instead (:mod:`crawler.state.incremental`): on resume, discovery
 runs again, and only pages with no recorded outcome are fetched.
 """
 

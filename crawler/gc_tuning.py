@@ -5,8 +5,8 @@ modules) and makes many short-lived ones per page. With CPython's default thresh
 all of them every few seconds: on the 3000-page crawl benchmark the collector took 2.5 s of the reactor's 20 s
 of CPU, in pauses of up to 155 ms during which the worker pool's threads could not hand out tasks. Freezing
 what exists at start-up (``gc.freeze``: never scanned again, never freed) and collecting the young generation
-less often brought that to 0.6 s (timed with a collector callback in a throwaway run). Reference counting still frees almost everything at once; the thresholds
-only delay the collection of garbage cycles, by a bounded number of allocations.
+less often makes it about 0.6 s. Reference counting still frees almost everything at once; the thresholds only
+delay the collection of garbage cycles, by a bounded number of allocations.
 """
 
 from __future__ import annotations

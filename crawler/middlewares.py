@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -12,6 +13,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
+
+from crawler.state.extension import CrawlStateExtension
+from pipelines.settings import from_settings, setting
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,15 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
     return max(0.0, when - (time.time() if now is None else now))
 
 
+@dataclass(frozen=True)
+class RetryBackoff:
+    """The wait before the n-th retry: ``base * 2^(n-1)`` seconds, or what ``Retry-After`` asks, at most
+    ``max_wait``."""
+
+    base: float = setting("NEWSCORPUS_RETRY_BACKOFF_BASE", 1.0)
+    max_wait: float = setting("NEWSCORPUS_RETRY_BACKOFF_MAX", 60.0)
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry, with a wait before each retry: ``Retry-After`` when the server sends one, else
     exponential back-off (base * 2^attempt), both capped by ``NEWSCORPUS_RETRY_BACKOFF_MAX``.
@@ -41,8 +54,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
-        self.backoff_base = settings.getfloat("NEWSCORPUS_RETRY_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("NEWSCORPUS_RETRY_BACKOFF_MAX", 60.0)
+        backoff = from_settings(RetryBackoff, settings)
+        self.backoff_base = backoff.base
+        self.backoff_max = backoff.max_wait
 
     async def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
@@ -93,9 +107,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
-        from crawler.extensions import crawl_state_extension
-
-        extension = crawl_state_extension(crawler)
+        extension = crawler.get_extension(CrawlStateExtension)
         if extension is None:
             raise NotConfigured  # no crawl state (--no-state): every page is new
         return cls(extension, crawler.stats)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
 
+from pipelines.urls import domain_of
+
 
 class ProfileError(ValueError):
     """A site profile that cannot be used; the message names the file and the key."""
@@ -71,16 +73,10 @@ _KNOWN_TOP = {
 _KNOWN_TABLES = {"articles": {"allow", "deny"}, "clutter": {"selectors"}}
 
 
-def host_of(url: str) -> str:
-    """Host without ``www.``: the unit a profile's ``domains`` name."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
 def profile_from_url(url: str) -> SiteProfile:
     """The profile of a bare site URL: its own host, its robots.txt sitemaps, links from that page."""
     _check_url(url, "<command line>", "target")
-    return SiteProfile(name=host_of(url), domains=(host_of(url),), start_urls=(url,))
+    return SiteProfile(name=domain_of(url), domains=(domain_of(url),), start_urls=(url,))
 
 
 def load_profile(path: str | Path) -> SiteProfile:
@@ -122,7 +118,7 @@ def profile_from_dict(data: dict[str, Any], where: str = "<profile>") -> SitePro
         for url in values[key]:
             _check_url(url, where, key)
     if not values["domains"]:
-        values["domains"] = tuple(dict.fromkeys(host_of(u) for u in values["start_urls"]))
+        values["domains"] = tuple(dict.fromkeys(domain_of(u) for u in values["start_urls"]))
     values["domains"] = tuple(d.lower().removeprefix("www.") for d in values["domains"])
     for key in ("articles.allow", "articles.deny"):
         attr = _NESTED[tuple(key.split("."))]  # type: ignore[index]

@@ -1,7 +1,8 @@
 """Scrapy settings of newscorpus: polite by default, every stage of ours switched on.
 
-Our own settings carry the ``NEWSCORPUS_`` prefix; each component reads its own in ``from_crawler``. Override
-any of them like any Scrapy setting: ``-s NAME=VALUE`` on ``newscorpus crawl`` or ``scrapy crawl``.
+Only Scrapy's own settings are here. Ours carry the ``NEWSCORPUS_`` prefix and are declared with their defaults
+on the config of the component that reads them (``pipelines.settings``); override any of them like any Scrapy
+setting: ``-s NAME=VALUE`` on ``newscorpus crawl`` or ``scrapy crawl``.
 """
 
 BOT_NAME = "newscorpus"
@@ -36,8 +37,6 @@ TELNETCONSOLE_ENABLED = False
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
-NEWSCORPUS_RETRY_BACKOFF_BASE = 1.0
-NEWSCORPUS_RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -47,24 +46,14 @@ DOWNLOADER_MIDDLEWARES = {
 
 # The crawl state (what earlier runs fetched and wrote): NEWSCORPUS_STATE_DIR, default NEWSCORPUS_OUT/state.
 EXTENSIONS = {
-    "crawler.extensions.CrawlStateExtension": 100,
+    "crawler.state.extension.CrawlStateExtension": 100,
     "crawler.extensions.WorkerPoolExtension": 110,
 }
-# Worker processes for extraction, cleaning and language detection ("" = one a core; 0 = inline).
-NEWSCORPUS_WORKERS = ""
-NEWSCORPUS_WORKER_TIMEOUT = 120.0
-# A worker process is replaced after this many tasks (about two a page), bounding what a leak could grow to.
-NEWSCORPUS_WORKER_MAX_TASKS = 50000
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
-NEWSCORPUS_STATE_ENABLED = True
-NEWSCORPUS_RESUME = False
-# Re-fetch articles to catch corrections: e.g. "2d" (empty: never); only those younger than the max age.
-NEWSCORPUS_REVISIT_AFTER = ""
-NEWSCORPUS_REVISIT_MAX_AGE = "7d"
 
-# Hub pages (home, sections) are followed to this depth; sitemaps and feeds do not count against it.
+# Off: the spider bounds how deep it follows hub pages itself (NEWSCORPUS_FOLLOW_DEPTH); sitemaps and feeds do
+# not count against it.
 DEPTH_LIMIT = 0
-NEWSCORPUS_FOLLOW_DEPTH = 2
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
@@ -77,21 +66,3 @@ ITEM_PIPELINES = {
 
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 LOG_LEVEL = "INFO"
-
-# Where runs are written: NEWSCORPUS_OUT/runs/<run-id>/
-NEWSCORPUS_OUT = "output"
-NEWSCORPUS_SHARD_MAX_BYTES = 256 * 1024 * 1024
-NEWSCORPUS_COMPRESS = ""
-NEWSCORPUS_MAX_ARTICLES = 0
-NEWSCORPUS_LANGUAGES = ""
-NEWSCORPUS_SINCE = ""
-NEWSCORPUS_STATE_DIR = ""
-
-# Distributed crawls (crawler/distributed.py): switched on only by `newscorpus crawl --redis-url` and
-# `newscorpus worker`, which set the Redis URL, the worker id and the scheduler; nothing here imports Redis.
-NEWSCORPUS_DISTRIBUTED = False
-NEWSCORPUS_REDIS_NAMESPACE = "newscorpus"
-NEWSCORPUS_WORKER_HEARTBEAT = 5.0
-NEWSCORPUS_WORKER_TTL = 30.0
-NEWSCORPUS_WORKER_IDLE_STOP = 30.0
-NEWSCORPUS_DISTRIBUTED_POLL = 1.0

@@ -7,9 +7,10 @@ is its own class. The write stage turns each drop into a line of ``rejected.json
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
+
+from pipelines.urls import domain_of
 
 
 class Rejected(DropItem):
@@ -32,7 +33,7 @@ class Rejected(DropItem):
         url = item.get("url")
         return {
             "url": url,
-            "domain": item.get("domain") or _host(url),
+            "domain": item.get("domain") or (domain_of(url) if url else None) or None,
             "stage": self.stage,
             "reason": self.reason,
             "detail": self.detail,
@@ -151,9 +152,3 @@ def duplicate_record(
         "duplicate_of": duplicate_of,
         "duplicate_of_url": duplicate_of_url,
     }
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    return (urlsplit(url).hostname or "").removeprefix("www.") or None

@@ -9,7 +9,7 @@ memory-mapped, an array costs a millisecond to open and its pages are shared by 
 Where: ``$NEWSCORPUS_CACHE_DIR``, else ``$XDG_CACHE_HOME/newscorpus``, else ``~/.cache/newscorpus``. A cache
 entry is named after what it was derived from (the library's version, the source file's size and time), so a new
 version of the data is derived afresh. When the folder cannot be written the arrays are derived in memory each
-time, as before, and the reason is logged.
+time, and the reason is logged.
 """
 
 from __future__ import annotations

@@ -29,6 +29,6 @@ def count_words(text: str) -> int:
 _SPACE = re.compile(r"\s+")
 
 
-def text_fingerprint(text: str) -> str:
+def revision_digest(text: str) -> str:
     """Whitespace-insensitive hash of an article's text: tells a corrected article from an unchanged one."""
     return hashlib.sha1(_SPACE.sub(" ", text or "").strip().encode("utf-8")).hexdigest()

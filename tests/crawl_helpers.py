@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.shards import iter_records
+from pipelines.write.shards import iter_records
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.worker_pool import WorkerPool  # noqa: E402
+from pipelines.worker.pool import WorkerPool
 from tests import pool_tasks  # noqa: E402
 
 

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pipelines.band_table import BandTable, GrowableBuffer
-from pipelines.dedupe_index import IndexEntry, IndexUpdate, MemoryDedupeIndex
+from pipelines.dedupe.index.band_table import BandTable, GrowableBuffer
+from pipelines.dedupe.index.base import IndexEntry, IndexUpdate
+from pipelines.dedupe.index.memory import MemoryDedupeIndex
 from tests.fresh_process import run_snippet
 
 
@@ -376,8 +377,8 @@ def test_memory_index_url_keys_of_their_own_entry() -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_compiled_search_finds_what_a_binary_search_of_the_whole_run_finds(seed: int) -> None:
-    from pipelines import band_search
-    from pipelines.band_table import _Run
+    from pipelines.dedupe.index import band_search
+    from pipelines.dedupe.index.band_table import _Run
 
     rng = np.random.default_rng(seed)
     span = [1 << 20, 1 << 62][seed % 2]
@@ -404,7 +405,7 @@ def test_compiled_search_finds_what_a_binary_search_of_the_whole_run_finds(seed:
 
 
 def test_compiled_grouping_counts_and_orders_as_a_dict_filled_hit_by_hit() -> None:
-    from pipelines import band_search
+    from pipelines.dedupe.index import band_search
 
     rng = np.random.default_rng(7)
     hits = rng.integers(1, 40, 600).astype(np.int32)
@@ -428,7 +429,7 @@ def refuse(self):
     raise OSError("read-only")
 
 caching._CacheLocator.ensure_cache_path = refuse  # no folder numba could cache machine code in
-from pipelines import band_search
+from pipelines.dedupe.index import band_search
 
 lo, hi = band_search.search_run(
     np.array([1, 3, 3, 7], dtype=np.int64), np.zeros(0, dtype=np.int64), 0, 0, np.array([3], dtype=np.int64)
@@ -448,7 +449,7 @@ def test_forgetting_a_representative_makes_the_copies_it_replaced_represent_thei
     """A killed run's copy that had replaced the kept article as its cluster's representative is forgotten by
     recovery (it never reached the files); the article it replaced, written before, represents its story again,
     so its copies are still found (``Deduplicator`` skips a candidate whose representative is gone)."""
-    from pipelines.dedupe_index import SQLiteDedupeIndex
+    from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
 
     for index in (MemoryDedupeIndex(), SQLiteDedupeIndex(tmp_path / "dedupe.sqlite")):
         index.open({"k": 1})

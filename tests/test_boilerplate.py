@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipelines.boilerplate import (
-    BoilerplateConfig,
-    LineCountStore,
-    MemoryLineStore,
-    SiteBoilerplate,
-    line_key,
-)
+from pipelines.clean.line_stores import LineCountStore, MemoryLineStore
+from pipelines.clean.site_lines import BoilerplateConfig, SiteBoilerplate, line_key
 
 PLUG = "Support independent journalism in the valley: become a member today."
 
@@ -84,7 +79,7 @@ def test_memory_store_is_bounded() -> None:
 
 
 def test_sqlite_line_counts_carry_over_to_the_next_run(tmp_path) -> None:  # noqa: ANN001
-    from pipelines.boilerplate import SQLiteLineStore
+    from pipelines.clean.line_stores import SQLiteLineStore
 
     first = SQLiteLineStore(tmp_path / "lines.sqlite")
     for page in range(6):
@@ -98,7 +93,7 @@ def test_sqlite_line_counts_carry_over_to_the_next_run(tmp_path) -> None:  # noq
 
 
 def test_sqlite_line_store_stays_bounded(tmp_path) -> None:  # noqa: ANN001
-    from pipelines.boilerplate import SQLiteLineStore
+    from pipelines.clean.line_stores import SQLiteLineStore
 
     store = SQLiteLineStore(tmp_path / "lines.sqlite", max_lines_per_domain=50)
     for page in range(100):
@@ -112,7 +107,7 @@ def test_sqlite_line_store_stays_bounded(tmp_path) -> None:  # noqa: ANN001
 def test_sqlite_line_counts_are_committed_in_batches_and_on_close(tmp_path) -> None:  # noqa: ANN001
     import sqlite3
 
-    from pipelines.boilerplate import SQLiteLineStore
+    from pipelines.clean.line_stores import SQLiteLineStore
 
     store = SQLiteLineStore(tmp_path / "lines.sqlite", commit_every=3)
 
@@ -133,7 +128,8 @@ def test_sqlite_line_counts_are_committed_in_batches_and_on_close(tmp_path) -> N
 
 
 def test_boilerplate_learner_closes_its_store(tmp_path) -> None:  # noqa: ANN001
-    from pipelines.boilerplate import SiteBoilerplate, SQLiteLineStore
+    from pipelines.clean.line_stores import SQLiteLineStore
+    from pipelines.clean.site_lines import SiteBoilerplate
 
     learner = SiteBoilerplate(store=SQLiteLineStore(tmp_path / "lines.sqlite"))
     learner.process("site.example", "A line long enough to be counted as a line of this page.")

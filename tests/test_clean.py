@@ -6,10 +6,12 @@ import asyncio
 
 import pytest
 
-from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate, line_keys
-from pipelines.clean import CleanConfig, CleanPipeline, clean_page_text, clean_text, finish_clean
+from pipelines.clean.page_text import clean_page_text, finish_clean
+from pipelines.clean.pipeline import CleanPipeline
+from pipelines.clean.rules import CleanConfig, clean_text
+from pipelines.clean.site_lines import BoilerplateConfig, SiteBoilerplate, line_keys
 from pipelines.drops import NoTextAfterClean
-from pipelines.text_stats import count_words, text_fingerprint
+from pipelines.text_stats import count_words, revision_digest
 
 BODY = [
     "The city council approved the new budget on Tuesday after a debate that lasted well into the night.",
@@ -88,7 +90,7 @@ def test_worker_result_carries_what_the_reactor_used_to_compute() -> None:
     raw = "\n".join([*BODY, "Share this article"])
     result = clean_page_text(raw, CleanConfig(), config)
     assert result.text == clean_text(raw)
-    assert result.fingerprint == text_fingerprint(result.text)
+    assert result.digest == revision_digest(result.text)
     assert result.words == count_words(result.text)
     assert result.line_keys == line_keys(result.text.splitlines(), config)
     assert clean_page_text(raw, CleanConfig(), None).line_keys is None

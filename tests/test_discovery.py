@@ -4,7 +4,8 @@ import gzip
 
 import pytest
 
-from crawler.discovery import DiscoveryError, is_feed_link, parse_date, parse_feed, parse_sitemap
+from crawler.discovery import DiscoveryError, is_feed_link, parse_feed, parse_sitemap
+from pipelines.dates import parse_utc as parse_date
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipelines.shards import iter_records
+from pipelines.write.shards import iter_records
 from tests.crawl_helpers import FAST, REPO, RunOutput, crawl, read_jsonl
 from tests.newssite import NewsSite
 
@@ -244,7 +244,8 @@ def test_seeding_joins_a_live_run_and_starts_a_new_one_when_it_is_over(
 ) -> None:
     import redis
 
-    from crawler.distributed import Cluster, target_spec
+    from crawler.distributed.cluster import Cluster
+    from crawler.distributed.targets import target_spec
 
     profile = tmp_path / "site.toml"
     profile.write_text('name = "Site"\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8")

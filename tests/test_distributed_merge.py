@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from crawler.commands.merge import MergeError, merge_run, workers_of
-from pipelines.shards import iter_records
-from pipelines.write import CorpusWriter, WriterConfig
+from pipelines.write.merge import MergeError, merge_run, workers_of
+from pipelines.write.run_folder import WriterConfig
+from pipelines.write.shards import iter_records
+from pipelines.write.writer import CorpusWriter
 from tests.crawl_helpers import REPO, read_jsonl
 
 

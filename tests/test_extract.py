@@ -6,10 +6,13 @@ import asyncio
 
 import pytest
 
-from crawler.items import article_id
 from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
-from pipelines.extract import ExtractConfig, ExtractPipeline, decode_html, extract_article, repair_mojibake
-from pipelines.worker_pool import WorkerPool
+from pipelines.extract.article import extract_article
+from pipelines.extract.config import ExtractConfig
+from pipelines.extract.decode import decode_html, repair_mojibake
+from pipelines.extract.pipeline import ExtractPipeline
+from pipelines.record import article_id
+from pipelines.worker.pool import WorkerPool
 
 PARAGRAPHS = [
     "The harbour authority said on Monday that the new ferry terminal will open in the spring, two years "
@@ -140,10 +143,13 @@ def test_pipeline_fills_the_record() -> None:
 
 
 def test_clean_rules_run_ahead_in_the_extract_task() -> None:
-    """With the clean stage's configurations, the extract task also cleans; the clean stage takes that result,
-    and the item ends the same as with two tasks. A text changed between the stages is cleaned again."""
-    from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
-    from pipelines.clean import AHEAD_KEY, CleanConfig, CleanPipeline
+    """With the clean stage in the plan, the page task also cleans; the clean stage takes that result, and the
+    item ends the same as with two tasks. A text changed between the stages is cleaned again."""
+    from pipelines.clean.pipeline import CleanPipeline
+    from pipelines.clean.rules import CleanConfig
+    from pipelines.clean.site_lines import BoilerplateConfig, SiteBoilerplate
+    from pipelines.page_task import PageWork
+    from pipelines.record import CLEANED_AHEAD as AHEAD_KEY
 
     configs = (CleanConfig(), BoilerplateConfig())
 
@@ -157,43 +163,54 @@ def test_clean_rules_run_ahead_in_the_extract_task() -> None:
             calls.append(function.__name__)
             return await super().run(function, *args)
 
-    def clean_stage() -> CleanPipeline:
-        return CleanPipeline(configs[0], SiteBoilerplate(configs[1]), pool=CountingPool(0))
+    def stages(shared: bool) -> tuple[ExtractPipeline, CleanPipeline]:
+        """The two stages, sharing the crawl's page work (the clean stage then in the plan) or not."""
+        work = PageWork(CountingPool(0))
+        clean = CleanPipeline(configs[0], SiteBoilerplate(configs[1]), work=work if shared else None)
+        clean.work.pool = CountingPool(0)
+        return ExtractPipeline(work=work), clean
 
-    ahead = asyncio.run(ExtractPipeline(pool=CountingPool(0), clean=configs).process_item(page()))
+    extract, clean = stages(shared=True)
+    ahead = asyncio.run(extract.process_item(page()))
     assert AHEAD_KEY in ahead
-    ahead = asyncio.run(clean_stage().process_item(ahead))
-    assert calls == ["fill_record_and_clean"] and AHEAD_KEY not in ahead
+    ahead = asyncio.run(clean.process_item(ahead))
+    assert calls == ["run_page_task"] and AHEAD_KEY not in ahead
 
     calls.clear()
-    plain = asyncio.run(ExtractPipeline(pool=CountingPool(0)).process_item(page()))
-    plain = asyncio.run(clean_stage().process_item(plain))
-    assert calls == ["fill_record_and_clean", "clean_page_text"]
+    extract, clean = stages(shared=False)
+    plain = asyncio.run(clean.process_item(asyncio.run(extract.process_item(page()))))
+    assert calls == ["run_page_task", "clean_work"]
     assert ahead == plain
 
     calls.clear()
-    changed = asyncio.run(ExtractPipeline(pool=CountingPool(0), clean=configs).process_item(page()))
+    extract, clean = stages(shared=True)
+    changed = asyncio.run(extract.process_item(page()))
     changed["text"] = changed["text"] + "\nA line another stage added after the extraction."
-    changed = asyncio.run(clean_stage().process_item(changed))
-    assert calls == ["fill_record_and_clean", "clean_page_text"]
+    changed = asyncio.run(clean.process_item(changed))
+    assert calls == ["run_page_task", "clean_work"]
     assert changed["text"].endswith("A line another stage added after the extraction.")
 
 
 def test_language_runs_ahead_in_the_extract_task_where_it_pays_off() -> None:
-    """With the language stage's settings and a speculation record, a page is one pool task: the extract task
-    also runs the language stage's task on the cleaned text, and the item ends as with two tasks. Once the clean
+    """With the language stage in the plan and a speculation record, a page is one pool task: the page task
+    also runs the language stage's work on the cleaned text, and the item ends as with two tasks. Once the clean
     stage strips lines the site repeats, the result made ahead is not taken, and the site's next pages get
     their own language task (one page in ``probe_every`` still gets it ahead)."""
     import numpy as np
 
-    from pipelines.ahead import Speculation
-    from pipelines.boilerplate import BoilerplateConfig, SiteBoilerplate
-    from pipelines.clean import CleanConfig, CleanPipeline
-    from pipelines.dedupe import FEATURES_AHEAD_KEY, DedupeConfig
-    from pipelines.language import AHEAD_KEY, LanguageConfig, LanguagePipeline
+    from pipelines.clean.pipeline import CleanPipeline
+    from pipelines.clean.rules import CleanConfig
+    from pipelines.clean.site_lines import BoilerplateConfig, SiteBoilerplate
+    from pipelines.dedupe.config import DedupeConfig
+    from pipelines.dedupe.pipeline import DedupePipeline
+    from pipelines.language.detect import LanguageConfig
+    from pipelines.language.pipeline import LanguagePipeline
+    from pipelines.page_task import PageWork
+    from pipelines.record import FEATURES_AHEAD as FEATURES_AHEAD_KEY
+    from pipelines.record import LANGUAGE_AHEAD as AHEAD_KEY
+    from pipelines.worker.speculation import Speculation
 
     configs = (CleanConfig(), BoilerplateConfig())
-    settings = (LanguageConfig(), frozenset({"en"}), DedupeConfig().fingerprint_config())
     calls: list[str] = []
 
     class CountingPool(WorkerPool):
@@ -206,10 +223,12 @@ def test_language_runs_ahead_in_the_extract_task_where_it_pays_off() -> None:
             pass
 
     def stages(plan: Speculation | None, boilerplate: SiteBoilerplate) -> list[object]:
+        work = PageWork(CountingPool(0), plan)
+        DedupePipeline(DedupeConfig(), work=work)  # in the plan: the language work computes its features
         return [
-            ExtractPipeline(pool=CountingPool(0), clean=configs, language=settings, speculation=plan),
-            CleanPipeline(configs[0], boilerplate, pool=CountingPool(0)),
-            LanguagePipeline(*settings[:2], Stats(), CountingPool(0), settings[2], plan),
+            ExtractPipeline(work=work),
+            CleanPipeline(configs[0], boilerplate, work=work),
+            LanguagePipeline(LanguageConfig(), frozenset({"en"}), Stats(), work),
         ]
 
     made_ahead: list[bool] = []
@@ -237,10 +256,10 @@ def test_language_runs_ahead_in_the_extract_task_where_it_pays_off() -> None:
     boilerplate = SiteBoilerplate(configs[1])
     pipeline = stages(plan, boilerplate)
     first = crawl(pipeline, "1")
-    assert calls == ["fill_record_and_clean"]  # one task for the page
+    assert calls == ["run_page_task"]  # one task for the page
     calls.clear()
     same(first, crawl(stages(None, SiteBoilerplate(configs[1])), "1"))
-    assert calls == ["fill_record_and_clean", "language_task"]  # without the record: two, as before
+    assert calls == ["run_page_task", "language_work"]  # without the record: two, as before
 
     # The site's first line, on every page it publishes (the others differ): the clean stage learns it and
     # strips it.
@@ -251,7 +270,7 @@ def test_language_runs_ahead_in_the_extract_task_where_it_pays_off() -> None:
     stripped = crawl(pipeline, "2")
     assert repeated not in str(stripped["text"])
     # Made ahead from the text before the stripping: not taken.
-    assert calls == ["fill_record_and_clean", "language_task"]
+    assert calls == ["run_page_task", "language_work"]
     made_ahead.clear()
     for path in "3456":
         crawl(pipeline, path)
@@ -284,33 +303,26 @@ def test_from_crawler_reads_typed_settings() -> None:
     from scrapy.exceptions import NotConfigured
     from scrapy.utils.test import get_crawler
 
-    from pipelines.clean import CleanPipeline
+    from crawler.extensions import WorkerPoolExtension
+    from pipelines.clean.pipeline import CleanPipeline
 
-    crawler = get_crawler(
-        settings_dict={
-            "NEWSCORPUS_SINCE": "2024-06-01",
-            "NEWSCORPUS_EXTRACT_MAX_BYTES": "1000",
-            "NEWSCORPUS_EXTRACT_FAVOR_PRECISION": "false",
-            "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES": "3",
-        }
-    )
+    settings = {
+        "NEWSCORPUS_SINCE": "2024-06-01",
+        "NEWSCORPUS_EXTRACT_MAX_BYTES": "1000",
+        "NEWSCORPUS_EXTRACT_FAVOR_PRECISION": "false",
+        "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES": "3",
+    }
+    crawler = get_crawler(settings_dict=settings)
     extract = ExtractPipeline.from_crawler(crawler)
     assert extract.config.max_bytes == 1000 and extract.config.favor_precision is False
     assert str(extract.since) == "2024-06-01"
     clean = CleanPipeline.from_crawler(crawler)
     assert clean.boilerplate is not None and clean.boilerplate.config.min_pages == 3
-    assert extract.clean is None  # no clean stage in this crawl's pipelines: nothing cleaned ahead
-    both = get_crawler(
-        settings_dict={
-            "ITEM_PIPELINES": {
-                "pipelines.extract.ExtractPipeline": 100,
-                "pipelines.clean.CleanPipeline": 200,
-            },
-            "NEWSCORPUS_CLEAN_BOILERPLATE_MIN_PAGES": "3",
-        }
-    )
-    ahead = ExtractPipeline.from_crawler(both).clean
-    assert ahead == (CleanPipeline.from_crawler(both).config, clean.boilerplate.config)
+    assert extract.task("https://a.test/").clean is None  # no shared page work: nothing cleaned ahead
+    both = get_crawler(settings_dict={**settings, "EXTENSIONS": {WorkerPoolExtension: 0}})
+    extract = ExtractPipeline.from_crawler(both)
+    clean = CleanPipeline.from_crawler(both)  # told the crawl's plan when built
+    assert extract.task("https://a.test/").clean == clean.task
     off = get_crawler(settings_dict={"NEWSCORPUS_EXTRACT_ENABLED": False, "NEWSCORPUS_CLEAN_ENABLED": False})
     with pytest.raises(NotConfigured):
         ExtractPipeline.from_crawler(off)
@@ -334,7 +346,7 @@ def test_undated_article_is_kept_with_since() -> None:
 
 def _fake_modes(monkeypatch: pytest.MonkeyPatch, outputs: dict[str, str]) -> list[str]:
     """Make trafilatura's modes return fixed texts, to test the fallback rule on its own."""
-    import pipelines.extract as extract_module
+    import pipelines.extract.main_text as extract_module
 
     calls: list[str] = []
 
@@ -381,7 +393,7 @@ def test_parser_builds_the_tree_trafilatura_would() -> None:
     from lxml import html as lxml_html
     from trafilatura.utils import load_html
 
-    from pipelines.extract import parse_html
+    from pipelines.extract.parse import parse_html
 
     page = article_page(
         body_extra="<!-- a comment --><form><input name='q'><select><option>x</option></select></form>"
@@ -427,7 +439,7 @@ def test_parser_repairs_as_trafilatura_does(page: str) -> None:
     from lxml import html as lxml_html
     from trafilatura.utils import load_html, repair_faulty_html
 
-    from pipelines.extract import parse_html, repaired_utf8
+    from pipelines.extract.parse import parse_html, repaired_utf8
 
     beginning = page[:50].lower()
     assert repaired_utf8(page, beginning) == repair_faulty_html(page, beginning).encode("utf-8")
@@ -435,7 +447,7 @@ def test_parser_repairs_as_trafilatura_does(page: str) -> None:
 
 
 def test_parser_takes_a_page_with_an_xml_declaration() -> None:
-    from pipelines.extract import parse_html
+    from pipelines.extract.parse import parse_html
 
     page = '<?xml version="1.0" encoding="utf-8"?>\n' + article_page()
     tree = parse_html(page)
@@ -446,7 +458,7 @@ def test_parser_takes_a_page_with_an_xml_declaration() -> None:
 
 def test_trafilatura_options_built_once_and_never_changed_by_a_call() -> None:
     """Each call extracts with a copy of the mode's options, its own URL set on the copy only."""
-    from pipelines.extract import _extractor
+    from pipelines.extract.main_text import _extractor
 
     _extractor.cache_clear()
     first = extract_article(article_page(), "https://harbour-gazette.test/a").text

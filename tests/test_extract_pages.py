@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.clean import clean_item
-from pipelines.extract import fill_record
+from pipelines.clean.page_text import clean_item
+from pipelines.extract.article import fill_record
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -168,8 +168,8 @@ def test_inline_page_metadata_and_hint() -> None:
 
 def test_teaser_block_without_class_names_is_found_by_its_heading() -> None:
     """The Daily8 page names none of its boxes: the related block is found by its heading and its cards."""
-    from pipelines.extract import parse_html
-    from pipelines.prune import prune_tree
+    from pipelines.extract.parse import parse_html
+    from pipelines.extract.prune import prune_tree
 
     tree = parse_html((PAGES / "daily8_related_sidebar.html").read_text(encoding="utf-8"))
     counts = prune_tree(tree, url="https://daily-eight.test/news/lighthouse-keepers-return")

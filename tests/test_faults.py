@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.state import WRITTEN, CrawlState
+from crawler.state.sqlite import WRITTEN, CrawlState
 from tests.crawl_helpers import REPO, crawl_command, finished_articles, start_crawl
 from tests.newssite import NewsSite
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipelines.fingerprint import (
+from pipelines.dedupe.fingerprint import (
     Fingerprint,
     FingerprintConfig,
     Overlap,

@@ -5,8 +5,11 @@ import asyncio
 import pytest
 
 from pipelines.drops import Duplicate, LanguageNotWanted
-from pipelines.language import LanguageConfig, LanguageDetector, LanguagePipeline, parse_languages
-from pipelines.worker_pool import WorkerPool
+from pipelines.language.codes import parse_languages
+from pipelines.language.detect import LanguageConfig, LanguageDetector
+from pipelines.language.pipeline import LanguagePipeline
+from pipelines.page_task import PageWork
+from pipelines.worker.pool import WorkerPool
 
 TEXTS = {
     "en": "The harbour authority said on Tuesday that the new container terminal would open next spring, "
@@ -69,7 +72,7 @@ def test_pipeline_filters_and_flags_mismatch() -> None:
 def test_pipeline_in_worker_processes() -> None:
     pool = WorkerPool(workers=1)
     try:
-        pipeline = LanguagePipeline(LanguageConfig(), parse_languages("en"), Stats(), pool)
+        pipeline = LanguagePipeline(LanguageConfig(), parse_languages("en"), Stats(), PageWork(pool))
         assert asyncio.run(pipeline.process_item({"text": TEXTS["en"]}))["language"] == "en"
         with pytest.raises(LanguageNotWanted):
             asyncio.run(pipeline.process_item({"text": TEXTS["ko"]}))
@@ -98,11 +101,11 @@ MIXED = [
 
 
 def test_same_answers_as_langdetect_itself() -> None:
-    """The rewritten loops (``pipelines.langdetect_model``) must give langdetect's own labels and probabilities,
+    """The rewritten loops (``pipelines.language.langdetect_model``) must give langdetect's own labels and probabilities,
     to the last bit, for every number of trials and with a prior map."""
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
-    from pipelines.langdetect_model import NgramModel
+    from pipelines.language.langdetect_model import NgramModel
 
     stock = DetectorFactory()
     stock.load_profile(PROFILES_DIRECTORY)
@@ -136,7 +139,10 @@ def test_dedupe_features_computed_in_the_language_task() -> None:
     and computes them itself otherwise, or when the language filter dropped the need."""
     import numpy as np
 
-    from pipelines.dedupe import FEATURES_AHEAD_KEY, DedupeConfig, DedupePipeline, text_features
+    from pipelines.dedupe.config import DedupeConfig
+    from pipelines.dedupe.features import text_features
+    from pipelines.dedupe.pipeline import DedupePipeline
+    from pipelines.record import FEATURES_AHEAD as FEATURES_AHEAD_KEY
 
     calls: list[str] = []
 
@@ -146,8 +152,9 @@ def test_dedupe_features_computed_in_the_language_task() -> None:
             return await super().run(function, *args)
 
     fp_config = DedupeConfig().fingerprint_config()
-    language = LanguagePipeline(LanguageConfig(), parse_languages("en"), Stats(), CountingPool(0), fp_config)
-    dedupe = DedupePipeline(DedupeConfig(), None, "run", CountingPool(0))
+    work = PageWork(CountingPool(0))  # the stages of one crawl share it: the dedupe stage tells the plan
+    language = LanguagePipeline(LanguageConfig(), parse_languages("en"), Stats(), work)
+    dedupe = DedupePipeline(DedupeConfig(), None, "run", work)
     story = " ".join([TEXTS["en"]] * 3)
 
     item = asyncio.run(language.process_item({"text": story, "url": "https://a.test/1"}))
@@ -160,16 +167,16 @@ def test_dedupe_features_computed_in_the_language_task() -> None:
     )
     assert np.array_equal(ahead.fingerprint.signature, direct.fingerprint.signature)
     asyncio.run(dedupe.process_item(item))
-    assert calls == ["language_task"] and FEATURES_AHEAD_KEY not in item
+    assert calls == ["language_work"] and FEATURES_AHEAD_KEY not in item
 
     calls.clear()
     changed = asyncio.run(language.process_item({"text": story, "url": "https://a.test/2"}))
     changed["text"] = story + " A sentence a later stage added."
     with pytest.raises(Duplicate):  # the first story again, with one sentence more
         asyncio.run(dedupe.process_item(changed))
-    assert calls == ["language_task", "text_features"]
+    assert calls == ["language_work", "text_features"]
 
     calls.clear()
     with pytest.raises(LanguageNotWanted):
         asyncio.run(language.process_item({"text": TEXTS["de"]}))
-    assert calls == ["language_task"]
+    assert calls == ["language_work"]

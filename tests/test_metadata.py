@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 from lxml import html as lxml_html
 
-from pipelines.metadata import (
-    clean_authors,
-    clean_title,
-    extract_metadata,
-    normalize_url,
-    parse_date,
-    url_date,
-)
+from pipelines.dates import parse_date
+from pipelines.extract.bylines import clean_authors, clean_title
+from pipelines.extract.metadata import extract_metadata, url_date
+from pipelines.urls import normalize_url
 
 
 def tree(head: str = "", body: str = "<p>text</p>", lang: str = "") -> lxml_html.HtmlElement:
@@ -182,7 +178,7 @@ def test_byline_elements_as_the_union_of_both_searches() -> None:
     """The one-scan search finds what ``//*[@rel|@itemprop="author"] | //body//*[byline class]`` finds."""
     from lxml import etree
 
-    from pipelines.metadata import _BYLINE_ELEMENTS
+    from pipelines.extract.metadata import _BYLINE_ELEMENTS
 
     page = """<html><head><link rel="author" href="/staff/ann"><title>T</title></head><body>
     <div class="article-byline">By Ann Lee</div><span class="bylines">not a byline class</span>

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipelines.dedupe.word_quality import stable_hashes
 from pipelines.model_cache import cached_arrays, source_key
-from pipelines.text_quality import stable_hashes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,7 +76,7 @@ def test_word_hashes_are_the_same_in_every_process() -> None:
     words = ["news", "News", "newspaper", "Tikkok", "서울", "Москва", "naïve", "l'été", "a", "x" * 500]
     mine = stable_hashes(words).tolist()
     assert len(set(mine)) == len(words)
-    script = "import sys; from pipelines.text_quality import stable_hashes; print(stable_hashes(sys.argv[1:]).tolist())"
+    script = "import sys; from pipelines.dedupe.word_quality import stable_hashes; print(stable_hashes(sys.argv[1:]).tolist())"
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         out = subprocess.run(
@@ -102,8 +102,8 @@ def test_word_hashes_do_not_collide_on_a_word_list() -> None:
 def test_vocabulary_and_profiles_from_the_cache_answer_as_derived(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines.langdetect_model import NgramModel
-    from pipelines.text_quality import vocabulary
+    from pipelines.dedupe.word_quality import vocabulary
+    from pipelines.language.langdetect_model import NgramModel
 
     monkeypatch.setenv("NEWSCORPUS_CACHE_DIR", str(tmp_path))
     tokens = [

@@ -7,7 +7,8 @@ import logging
 import pytest
 from lxml import html as lxml_html
 
-from pipelines.prune import PruneConfig, prune_tree
+from pipelines.extract.config import PruneConfig
+from pipelines.extract.prune import prune_tree
 
 PROSE = [
     "The water utility said on Wednesday it would replace four kilometres of lead pipes in the old town by the "
@@ -110,7 +111,7 @@ def test_in_flow_teaser_heading_with_link_lines_is_cut_but_prose_after_it_stays(
 
 def test_profile_selectors_and_bad_selectors(caplog: pytest.LogCaptureFixture) -> None:
     tree = page(f"<div class='x'>{paragraphs()}<div class='partner-box'>Partner offer text</div></div>")
-    with caplog.at_level(logging.WARNING, logger="pipelines.prune"):
+    with caplog.at_level(logging.WARNING, logger="pipelines.extract.prune"):
         counts = prune_tree(tree, [".partner-box", "div[[["])
     assert counts["selector"] == 1
     assert "Partner offer text" not in tree.text_content()
@@ -203,8 +204,8 @@ def test_measured_text_is_text_content_with_whitespace_collapsed() -> None:
     # must stay what text_content gives, non-breaking spaces and text left behind by stripped elements included.
     from lxml import etree
 
-    from pipelines.extract import parse_html, strip_inert
-    from pipelines.prune import _text
+    from pipelines.extract.measure import element_text as _text
+    from pipelines.extract.parse import parse_html, strip_inert
 
     tree = parse_html(
         "<html><body><div class='x'> Lead\u00a0 <b>pipes</b>\n<span></span><br>go <script>var x;</script>"

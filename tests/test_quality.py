@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.drops import ListLike, TooFewLetters, TooRepetitive, TooShort
-from pipelines.quality import check_quality
+from pipelines.quality.rules import check_quality
 from pipelines.text_stats import count_words
 
 PARAGRAPH = (
@@ -42,7 +42,7 @@ def test_word_count_handles_unspaced_scripts() -> None:
     ["", "Plain ASCII, with digits 2024 and_under-scores!", "Café Ølstrøm ﬁnal ½ 漢字 ١٢٣", "\t\n \x00\x7f~"],
 )
 def test_count_letters_is_isalpha(text: str) -> None:
-    from pipelines.quality import count_letters
+    from pipelines.quality.rules import count_letters
 
     assert count_letters(text) == sum(ch.isalpha() for ch in text)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.dedupe_index import IndexUpdate
+from pipelines.dedupe.index.base import IndexUpdate
 from tests.test_dedupe import EVAL, first_paragraphs, item, story
 
 STORIES = sorted(p.stem for p in (EVAL / "stories").glob("*.txt"))
@@ -71,7 +71,8 @@ def race_in_threads(
 ) -> list[tuple[str, Any]]:
     import redis
 
-    from pipelines.dedupe_redis import RedisDedupeIndex, SharedDeduplicator
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
+    from pipelines.dedupe.shared import SharedDeduplicator
 
     barrier = threading.Barrier(len(records))
     results: list[tuple[str, Any]] = []
@@ -121,7 +122,8 @@ def _racer(
 ) -> None:
     import redis
 
-    from pipelines.dedupe_redis import RedisDedupeIndex, SharedDeduplicator
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
+    from pipelines.dedupe.shared import SharedDeduplicator
 
     client = redis.Redis.from_url(url)
     dedup = SharedDeduplicator(None, RedisDedupeIndex(client, "t", worker), run_id="run")
@@ -178,7 +180,7 @@ def test_forgetting_a_representative_makes_the_copies_it_replaced_represent_thei
     killed worker never wrote, and the copy it replaced represents its story again."""
     import redis
 
-    from pipelines.dedupe_redis import RedisDedupeIndex
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
     from tests.test_band_table import _entry
 
     client = redis.Redis.from_url(url)

@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from crawler.state import DUPLICATE, REJECTED, WRITTEN
-from pipelines.boilerplate import MemoryLineStore, RedisLineStore, SiteBoilerplate
-from pipelines.dedupe import DedupeConfig, Deduplicator
-from pipelines.dedupe_index import IndexMismatch, MemoryDedupeIndex
+from crawler.state.sqlite import DUPLICATE, REJECTED, WRITTEN
+from pipelines.clean.line_stores import MemoryLineStore, RedisLineStore
+from pipelines.clean.site_lines import SiteBoilerplate
+from pipelines.dedupe.config import DedupeConfig
+from pipelines.dedupe.deduplicator import Deduplicator
+from pipelines.dedupe.index.base import IndexMismatch
+from pipelines.dedupe.index.memory import MemoryDedupeIndex
 from tests.test_dedupe import first_paragraphs, item, spun, story
 
 
@@ -27,7 +30,7 @@ def client(redis_url: str) -> Iterator[Any]:
 
 
 def test_state_records_under_every_url_and_keeps_the_listed_date(client: Any) -> None:
-    from crawler.redis_state import RedisCrawlState
+    from crawler.state.redis import RedisCrawlState
 
     state = RedisCrawlState(client, "t", worker="w1")
     assert state.lookup("http://a.example/x") is None
@@ -58,7 +61,7 @@ def test_state_records_under_every_url_and_keeps_the_listed_date(client: Any) ->
 
 
 def test_state_run_ledger_per_worker(client: Any) -> None:
-    from crawler.redis_state import RedisCrawlState
+    from crawler.state.redis import RedisCrawlState
 
     one, two = RedisCrawlState(client, "t", "w1"), RedisCrawlState(client, "t", "w2")
     one.begin_run("run", "/out/runs/run")
@@ -70,8 +73,8 @@ def test_state_run_ledger_per_worker(client: Any) -> None:
 
 
 def test_recording_a_page_confirms_its_dedupe_decision(client: Any) -> None:
-    from crawler.redis_state import RedisCrawlState
-    from pipelines.dedupe_redis import RedisDedupeIndex
+    from crawler.state.redis import RedisCrawlState
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
 
     index = RedisDedupeIndex(client, "t", worker="w1")
     dedup = Deduplicator(index=index, run_id="r")
@@ -123,7 +126,8 @@ TEXTS = [
 
 
 def test_redis_index_decides_like_the_memory_index(client: Any) -> None:
-    from pipelines.dedupe_redis import RedisDedupeIndex, SharedDeduplicator
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
+    from pipelines.dedupe.shared import SharedDeduplicator
 
     results = []
     for dedup in (
@@ -141,7 +145,8 @@ def test_redis_index_decides_like_the_memory_index(client: Any) -> None:
 
 
 def test_redis_index_round_trips_do_not_grow_with_bands(client: Any) -> None:
-    from pipelines.dedupe_redis import RedisDedupeIndex, SharedDeduplicator
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
+    from pipelines.dedupe.shared import SharedDeduplicator
 
     index = RedisDedupeIndex(client, "t", "w1")
     dedup = SharedDeduplicator(DedupeConfig(rows_per_band=1), index, run_id="r")  # 128 bands
@@ -153,7 +158,7 @@ def test_redis_index_round_trips_do_not_grow_with_bands(client: Any) -> None:
 
 
 def test_redis_index_refuses_other_parameters(client: Any) -> None:
-    from pipelines.dedupe_redis import RedisDedupeIndex
+    from pipelines.dedupe.index.redis import RedisDedupeIndex
 
     Deduplicator(index=RedisDedupeIndex(client, "t"), run_id="r").open()
     other = Deduplicator(DedupeConfig(num_perm=64), index=RedisDedupeIndex(client, "t"), run_id="r")
@@ -164,7 +169,8 @@ def test_redis_index_refuses_other_parameters(client: Any) -> None:
 
 
 def test_undo_restores_the_index_before_a_dead_workers_decisions(client: Any) -> None:
-    from pipelines.dedupe_redis import RedisDedupeIndex, SharedDeduplicator, undo_pending
+    from pipelines.dedupe.index.redis import RedisDedupeIndex, undo_pending
+    from pipelines.dedupe.shared import SharedDeduplicator
 
     live = SharedDeduplicator(None, RedisDedupeIndex(client, "t", "live"), run_id="r")
     assert live.check(item("cut", first_paragraphs(story("rates-1"), 0.5))).kind == "new"
@@ -187,18 +193,18 @@ def test_undo_restores_the_index_before_a_dead_workers_decisions(client: Any) ->
 
 
 def test_every_lua_script_compiles(client: Any) -> None:
-    import crawler.distributed
-    import crawler.redis_state
-    import pipelines.boilerplate
-    import pipelines.dedupe_redis
+    import crawler.distributed.cluster
+    import crawler.state.redis
+    import pipelines.clean.line_stores
+    import pipelines.dedupe.index.redis
 
     scripts = [
         value
         for module in (
-            crawler.distributed,
-            crawler.redis_state,
-            pipelines.boilerplate,
-            pipelines.dedupe_redis,
+            crawler.distributed.cluster,
+            crawler.state.redis,
+            pipelines.clean.line_stores,
+            pipelines.dedupe.index.redis,
         )
         for name, value in vars(module).items()
         if name.startswith("_") and name.isupper() and isinstance(value, str) and "redis.call" in value
@@ -209,7 +215,7 @@ def test_every_lua_script_compiles(client: Any) -> None:
 
 
 def test_frontier_pop_release_and_requeue(client: Any) -> None:
-    from crawler.distributed import Cluster
+    from crawler.distributed.cluster import Cluster
 
     cluster = Cluster(client, "t")
     added, popped = cluster.flush(

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from crawler.incremental import Decision, RevisitPolicy, decide
-from crawler.recovery import recover_run, sync_state_from_run
-from crawler.state import DUPLICATE, REJECTED, WRITTEN, CrawlState, SeenPage, StateLocked
+from crawler.state.incremental import Decision, RevisitPolicy, decide
+from crawler.state.recovery import recover_run, sync_state_from_run
+from crawler.state.sqlite import DUPLICATE, REJECTED, WRITTEN, CrawlState, SeenPage, StateLocked
 from pipelines.drops import duplicate_record
-from pipelines.shards import PART_SUFFIX, iter_records, salvage_part, truncate_torn_line
-from pipelines.text_stats import text_fingerprint
-from pipelines.write import CorpusWriter
+from pipelines.text_stats import revision_digest
+from pipelines.write.shards import PART_SUFFIX, iter_records, salvage_part, truncate_torn_line
+from pipelines.write.writer import CorpusWriter
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -49,8 +49,8 @@ def test_decisions() -> None:
 
 
 def test_fingerprint_ignores_whitespace_only() -> None:
-    assert text_fingerprint("a  b\nc") == text_fingerprint("a b c ")
-    assert text_fingerprint("a b c") != text_fingerprint("a b d")
+    assert revision_digest("a  b\nc") == revision_digest("a b c ")
+    assert revision_digest("a b c") != revision_digest("a b d")
 
 
 def test_state_lock_and_persistence(tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_recovery_applies_retractions_and_syncs_state(tmp_path: Path) -> None:
 
 
 def test_resumed_writer_continues_numbering(tmp_path: Path) -> None:
-    from pipelines.write import WriterConfig
+    from pipelines.write.run_folder import WriterConfig
 
     run_dir = tmp_path / "run"
     first = CorpusWriter(run_dir, WriterConfig(shard_max_bytes=100))  # two ~70-byte lines a shard

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.text_quality import word_quality, words
+from pipelines.dedupe.word_quality import word_quality, words
 
 CLEAN = (
     "The company said on Tuesday that its engineers had finished the new version of the app, which will be "
@@ -48,7 +48,7 @@ def test_garbled_words_count_once_per_occurrence() -> None:
 def test_forms_of_many_tokens_at_once_match_one_at_a_time() -> None:
     """The joined-string normalisation gives each token's own form, including where lower-casing depends on
     the context (a Greek final sigma) or changes the length ("İ"), and possessives ending a token only."""
-    from pipelines.text_quality import _normal, _normal_all
+    from pipelines.dedupe.word_quality import _normal, _normal_all
 
     tokens = ["ΟΔΟΣ", "ΣΑΣ's", "Σ", "İstanbul", "İ’S", "x's's", "James’s", "O'Neill’s", "ǅemal", "ﬁnal", "s"]
     assert _normal_all(tokens) == [_normal(token) for token in tokens]

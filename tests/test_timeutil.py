@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.timeutil import parse_duration, parse_since
+from pipelines.dates import parse_duration, parse_since
 
 
 def test_parse_since() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.worker_pool import WorkerFailed, WorkerPool
+from pipelines.drops import WorkerFailed
+from pipelines.worker.pool import WorkerPool
 from tests import pool_tasks
 from tests.fresh_process import run_snippet
 
@@ -59,7 +60,7 @@ def test_a_hang_is_stopped_at_the_timeout(pool: WorkerPool) -> None:
 def test_a_page_that_fails_twice_is_a_recorded_drop_that_the_next_run_retries(pool: WorkerPool) -> None:
     from scrapy.exceptions import DropItem
 
-    from crawler.recovery import is_permanent_rejection
+    from crawler.state.recovery import is_permanent_rejection
 
     with pytest.raises(WorkerFailed) as failed:
         run(pool.run(pool_tasks.die))
@@ -119,7 +120,7 @@ def _session_members(session: int) -> set[int]:
 
 _EARLY_SERVER = """
 import os
-from pipelines.worker_pool import start_fork_server
+from pipelines.worker.pool import start_fork_server
 
 start_fork_server()
 children = open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()

@@ -7,11 +7,11 @@ from tests.fresh_process import run_snippet
 _CHECK = """
 from justext.core import define_stoplist
 from trafilatura import external
-from pipelines.language import LanguageConfig, shared_detector
-from pipelines.text_quality import vocabulary
+from pipelines.language.detect import LanguageConfig, shared_detector
+from pipelines.dedupe.word_quality import vocabulary
 
 before = (shared_detector.cache_info().currsize, vocabulary.cache_info().currsize, external.JT_STOPLIST)
-import pipelines.worker_warmup
+import pipelines.worker.warmup
 
 assert before == (0, 0, None), before
 assert shared_detector.cache_info().currsize == 1

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.drops import duplicate_record
-from pipelines.shards import PART_SUFFIX, ShardWriter, iter_records
-from pipelines.write import CorpusWriter, WriterConfig
+from pipelines.write.run_folder import WriterConfig
+from pipelines.write.shards import PART_SUFFIX, ShardWriter, iter_records
+from pipelines.write.writer import CorpusWriter
 
 
 def article(n: int, domain: str = "a.example") -> dict:

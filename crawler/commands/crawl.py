@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.commands.options import add_corpus_arguments, build_settings
 from crawler.gc_tuning import tune_for_crawl
 from crawler.profiles import ProfileError, load_target
-from crawler.state import CrawlState, StateLocked
+from crawler.state.sqlite import CrawlState, StateLocked
 from crawler.summary import format_summary
-from crawler.timeutil import parse_duration, parse_since
-from pipelines.write import new_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -49,80 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str) -> None:
-    """The options that shape what a crawl writes, shared by ``crawl`` and ``worker`` (which read them with
-    :func:`build_settings`)."""
-    parser.add_argument(
-        "--since", help="skip articles published before this date (YYYY-MM-DD, ISO time, or 7d / 12h)"
-    )
-    parser.add_argument("--max-articles", type=int, help=max_articles_help)
-    parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
-    parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
-    parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
-    parser.add_argument(
-        "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
-    )
-    parser.add_argument(
-        "--revisit-after",
-        help="re-fetch recent articles last fetched this long ago (e.g. 2d) for corrections",
-    )
-    parser.add_argument(
-        "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
-        help="override a Scrapy setting, as with scrapy crawl -s (repeatable)",
-    )  # fmt: skip
-
-
-def build_settings(args: argparse.Namespace) -> Any:
-    """Project settings, then -s overrides, then our own options (which win, being explicit)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.utils.project import get_project_settings
-
-    settings = get_project_settings()
-    for pair in args.settings:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValueError(f"-s {pair!r}: expected NAME=VALUE")
-        settings.set(name.strip(), value, priority="cmdline")
-    options = {
-        "NEWSCORPUS_OUT": str(Path(args.out)),
-        "NEWSCORPUS_RUN_ID": args.run_id or settings.get("NEWSCORPUS_RUN_ID") or new_run_id(),
-        "NEWSCORPUS_TARGETS": ",".join(args.targets),
-    }
-    if args.since:
-        options["NEWSCORPUS_SINCE"] = parse_since(args.since).isoformat(timespec="seconds")
-    if args.max_articles is not None:
-        if args.max_articles < 1:
-            raise ValueError("--max-articles must be at least 1")
-        options["NEWSCORPUS_MAX_ARTICLES"] = args.max_articles
-    if args.lang:
-        options["NEWSCORPUS_LANGUAGES"] = args.lang
-    if args.user_agent:
-        options["USER_AGENT"] = args.user_agent
-    if args.compress:
-        options["NEWSCORPUS_COMPRESS"] = args.compress
-    if args.follow_depth is not None:
-        options["NEWSCORPUS_FOLLOW_DEPTH"] = args.follow_depth
-    if args.revisit_after:
-        parse_duration(args.revisit_after)
-        options["NEWSCORPUS_REVISIT_AFTER"] = args.revisit_after
-    if args.no_state:
-        if args.resume:
-            raise ValueError("--resume needs the crawl state; drop --no-state")
-        options["NEWSCORPUS_STATE_ENABLED"] = False
-    elif args.state:
-        options["NEWSCORPUS_STATE_DIR"] = str(Path(args.state))
-    for name, value in options.items():
-        settings.set(name, value, priority="cmdline")
-    return settings
-
-
 def prepare_run(settings: Any, resume: str | None) -> Path | None:
     """Check the state folder is free, pick the run to resume, and give the run its JOBDIR.
 
     Returns the JOBDIR (None without a crawl state). The lock is taken again, for good, by the crawl itself;
     checking it here gives a clear message before Scrapy starts.
     """
-    from crawler.extensions import state_dir
+    from crawler.state.extension import state_dir
 
     folder = state_dir(settings)
     if folder is None:

@@ -22,6 +22,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from crawler.commands.options import add_set_option, apply_set_options
+from pipelines.urls import domain_of
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,20 +45,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="keep the index in DIR/dedupe.sqlite, so a later run drops copies of what this one kept",
     )
+    add_set_option(parser)  # NEWSCORPUS_DEDUP_* thresholds
 
 
 def load_cleaner() -> Callable[[str], str]:
     """The clean stage's ``clean_text``, or the identity (with a warning) in an install without it."""
     try:
-        from pipelines.clean import clean_text
+        from pipelines.clean.rules import clean_text
     except ImportError:
-        logger.warning("pipelines.clean.clean_text not available: signatures computed on the texts as given")
+        logger.warning(
+            "pipelines.clean.rules.clean_text not available: signatures computed on the texts as given"
+        )
         return lambda text: text
     return clean_text
 
 
 def iter_lines(paths: list[Path]) -> Iterator[tuple[Path, int, str]]:
-    from pipelines.shards import open_text_reader
+    from pipelines.write.shards import open_text_reader
 
     for path in paths:
         with open_text_reader(path) as fh:
@@ -65,16 +71,25 @@ def iter_lines(paths: list[Path]) -> Iterator[tuple[Path, int, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.items import article_id
-    from pipelines.dedupe import DedupeConfig, Deduplicator, open_index
-    from pipelines.write import CorpusWriter
+    from scrapy.settings import Settings
+
+    from pipelines.dedupe.config import DedupeConfig
+    from pipelines.dedupe.deduplicator import Deduplicator, open_index
+    from pipelines.record import article_id
+    from pipelines.settings import from_settings
+    from pipelines.write.writer import CorpusWriter
 
     missing = [str(p) for p in args.inputs if not p.is_file()]
     if missing:
         print(f"no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
+    try:
+        config = from_settings(DedupeConfig, apply_set_options(Settings(), args.settings))
+    except ValueError as exc:
+        print(f"newscorpus dedupe: {exc}", file=sys.stderr)
+        return 2
     clean = load_cleaner()
-    dedup = Deduplicator(DedupeConfig(), open_index(args.state_dir))
+    dedup = Deduplicator(config, open_index(args.state_dir))
     writer = CorpusWriter(args.out)
     writer.open()
     bad: Counter[str] = Counter()
@@ -142,13 +157,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _view(record: dict[str, Any], rid: str, url: Any, text: str) -> dict[str, Any]:
     """The record as the dedupe stage reads it: our schema's names, the cleaned text."""
-    from urllib.parse import urlsplit
 
     url = str(url) if url else None
     return {
         "id": rid,
         "url": url,
-        "domain": record.get("domain") or (urlsplit(url).hostname if url else None),
+        "domain": record.get("domain") or (domain_of(url) if url else None) or None,
         "title": record.get("title"),
         "text": text,
         "language": record.get("language") or "en",

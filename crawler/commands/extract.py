@@ -5,8 +5,8 @@
   per input line to stdout, in input order, with the input's ``id``. A page that cannot be extracted still gets
   its line, with an empty ``text`` and an ``error`` field (``stage/reason: detail``).
 
-The stages are the crawl's own (``fill_record``, ``clean_item`` with site-level line learning keyed by the URL's
-domain, ``detect_language`` as the language stage runs it), so a saved page gives the record a crawl would have
+The stages are the crawl's own (``pipelines.page_task.LocalChain``: extraction, the clean stage with site-level
+line learning keyed by the URL's domain, the language stage's detection), so a saved page gives the record a crawl would have
 written (``source`` is "saved").
 """
 
@@ -17,9 +17,11 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+from pipelines.dates import utc_now
+from pipelines.record import DATE_HINT, DATE_HINT_SOURCE, HTML, PRUNE_SELECTORS, public_record
 
 logger = logging.getLogger(__name__)
 
@@ -47,35 +49,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class Stages:
-    """Extract, clean and language stages, set up once for a whole batch (the site learning spans it)."""
+    """The crawl's extract, clean and language stages (``pipelines.page_task.LocalChain``), set up once for a
+    whole batch (the site learning spans it)."""
 
     def __init__(self, prune: list[str] | None = None, site_learning: bool = True) -> None:
-        from pipelines.boilerplate import SiteBoilerplate
-        from pipelines.language import LanguageConfig
+        from pipelines.clean.rules import CleanConfig
+        from pipelines.clean.site_lines import BoilerplateConfig
+        from pipelines.language.detect import LanguageConfig
+        from pipelines.page_task import LocalChain
 
         self.prune = list(prune or [])
-        self.boilerplate = SiteBoilerplate() if site_learning else None
-        self.language = LanguageConfig()
+        learned = BoilerplateConfig() if site_learning else None
+        self.chain = LocalChain(clean=CleanConfig(), learned=learned, language=LanguageConfig())
 
     def record(
         self, url: str, html: str | bytes, fetched_at: str, extra: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """The article record of one page; on a drop, the partial record with ``text`` empty and ``error`` set."""
-        from crawler.items import public_record
-        from pipelines.clean import clean_item
         from pipelines.drops import Rejected
-        from pipelines.extract import fill_record
-        from pipelines.language import detect_language
 
-        item: dict[str, Any] = {"url": url, "_html": html, "fetched_at": fetched_at, "source": "saved"}
+        item: dict[str, Any] = {"url": url, HTML: html, "fetched_at": fetched_at, "source": "saved"}
         if self.prune:
-            item["_prune_selectors"] = self.prune
+            item[PRUNE_SELECTORS] = self.prune
         item.update(extra or {})
         try:
-            fill_record(item)
-            clean_item(item, boilerplate=self.boilerplate)
-            guess = detect_language(item.get("text") or "", self.language)  # the crawl's language task
-            item["language"], item["language_prob"] = guess.language, guess.probability
+            self.chain(item)
         except Rejected as exc:
             item["text"] = ""
             item["word_count"] = 0
@@ -85,12 +83,8 @@ class Stages:
             item["text"] = ""
             item["word_count"] = 0
             item["error"] = f"internal/{type(exc).__name__}: {exc}"
-        item.pop("_html", None)
+        item.pop(HTML, None)
         return public_record(item)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _read_batch(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
@@ -122,7 +116,7 @@ def quiet_extractor_logs(verbose: int = 0) -> None:
 
 def run(args: argparse.Namespace) -> int:
     quiet_extractor_logs(getattr(args, "verbose", 0) or 0)
-    fetched_at = args.fetched_at or _now()
+    fetched_at = args.fetched_at or utc_now()
     stages = Stages(args.prune, site_learning=not args.no_site_learning)
     if args.batch is not None:
         if args.page is not None:
@@ -166,7 +160,7 @@ def _run_batch(path: Path, stages: Stages, fetched_at: str) -> int:
                     "error": "input/missing: url and html are required",
                 }
             else:
-                extra = {k: v for k, v in data.items() if k in ("_date_hint", "_date_hint_source")}
+                extra = {k: v for k, v in data.items() if k in (DATE_HINT, DATE_HINT_SOURCE)}
                 record = stages.record(url, html, data.get("fetched_at") or fetched_at, extra)
                 record.pop("id", None)
                 record = {"id": data.get("id"), **record}

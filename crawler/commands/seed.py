@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.commands.worker import add_redis_arguments, redis_url_of
+from crawler.commands.options import add_redis_arguments, redis_url_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.distributed import Cluster, connect, target_spec
+    from crawler.distributed.clients import connect
+    from crawler.distributed.cluster import Cluster
+    from crawler.distributed.targets import target_spec
     from crawler.profiles import ProfileError
 
     try:

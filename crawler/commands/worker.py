@@ -11,25 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.commands.crawl import add_corpus_arguments, build_settings
+from crawler.commands.options import add_corpus_arguments, add_redis_arguments, build_settings, redis_url_of
 from crawler.gc_tuning import tune_for_crawl
-
-REDIS_HELP = "the shared Redis, redis://HOST:PORT/DB (default: $NEWSCORPUS_REDIS_URL)"
-
-
-def add_redis_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("NEWSCORPUS_REDIS_URL") or None, metavar="URL", help=REDIS_HELP
-    )
-    parser.add_argument(
-        "--namespace",
-        help="prefix of the shared keys, to run several corpora on one Redis (default: newscorpus)",
-    )
+from pipelines.dedupe.config import DedupeConfig
+from pipelines.settings import RunOptions, from_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,18 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_corpus_arguments(parser, "stop this worker after writing this many articles")
 
 
-def redis_url_of(args: argparse.Namespace) -> str:
-    url = getattr(args, "redis_url", None) or os.environ.get("NEWSCORPUS_REDIS_URL")
-    if not url:
-        raise ValueError("no Redis: pass --redis-url redis://HOST:PORT/DB or set NEWSCORPUS_REDIS_URL")
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"--redis-url {url!r}: expected redis://HOST:PORT/DB")
-    return url
-
-
 def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
     """Scrapy settings (as ``crawl`` builds them) and the distributed config, before joining a run."""
-    from crawler.distributed import DistributedConfig
+    from crawler.distributed.config import DistributedConfig
 
     options = {
         "targets": getattr(args, "targets", None) or [],
@@ -85,7 +65,7 @@ def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
     if getattr(args, "worker_id", None):
         settings.set("NEWSCORPUS_WORKER_ID", args.worker_id, priority="cmdline")
     settings.set("NEWSCORPUS_REDIS_URL", redis_url_of(args), priority="cmdline")
-    return settings, DistributedConfig.from_settings(settings)
+    return settings, from_settings(DistributedConfig, settings)
 
 
 def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
@@ -94,21 +74,22 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
 
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.distributed import apply_settings
+    from crawler.distributed.config import apply_settings
+    from crawler.distributed.membership import WorkerCrawler
     from crawler.extensions import prepare_workers
     from crawler.spiders.news import NewsSpider
     from crawler.summary import format_summary
 
     config = replace(membership.config, worker_id=membership.worker)
     apply_settings(settings, config)
-    if settings.getbool("NEWSCORPUS_DEDUP_ENABLED", True):
+    dedupe = from_settings(DedupeConfig, settings)
+    if dedupe.enabled:
         # The shared index refuses other fingerprint parameters: say so before Scrapy starts.
-        from pipelines.dedupe import DedupeConfig
-        from pipelines.dedupe_index import IndexMismatch
-        from pipelines.dedupe_redis import RedisDedupeIndex
+        from pipelines.dedupe.index.base import IndexMismatch
+        from pipelines.dedupe.index.redis import RedisDedupeIndex
 
         try:
-            params = DedupeConfig.from_settings(settings).fingerprint_config().params()
+            params = dedupe.fingerprint_config().params()
             RedisDedupeIndex(membership.cluster.client, config.namespace).open(params)
         except IndexMismatch as exc:
             membership.leave()
@@ -120,13 +101,13 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
     prepare_workers(settings)
     try:
         process = CrawlerProcess(settings)
-        process.crawl(NewsSpider)
+        process.crawl(WorkerCrawler(NewsSpider, settings, membership))
         tune_for_crawl()
         process.start()
     finally:
         membership.leave()  # a no-op after a clean stop (the extension left already)
         membership.close()
-    run_dir = Path(settings.get("NEWSCORPUS_OUT")) / "runs" / run_id
+    run_dir = Path(from_settings(RunOptions, settings).out) / "runs" / run_id
     manifest_path = run_dir / f"manifest-{membership.worker}.json"
     if not manifest_path.exists():
         print(
@@ -143,7 +124,7 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler.distributed import join
+    from crawler.distributed.membership import join
 
     try:
         settings, config = worker_settings(args)
@@ -159,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
 
 def run_distributed_crawl(args: argparse.Namespace) -> int:
     """``newscorpus crawl TARGET... --redis-url URL``: seed the targets, then crawl them as one worker."""
-    from crawler.distributed import join, target_spec
+    from crawler.distributed.membership import join
+    from crawler.distributed.targets import target_spec
     from crawler.profiles import ProfileError
 
     if args.resume or args.no_state or args.state:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -24,11 +25,16 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.article_urls import ArticleUrlClassifier, UrlKind
-from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_date, parse_feed, parse_sitemap
-from crawler.incremental import Decision, RevisitPolicy, decide, update_meta
+from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_feed, parse_sitemap
+from crawler.distributed.config import DistributedConfig
 from crawler.profiles import ProfileError, SiteProfile, load_target
-from crawler.signals import page_rejected
-from crawler.timeutil import parse_duration, parse_since, utc_now_iso
+from crawler.state.extension import CrawlStateExtension
+from crawler.state.incremental import Decision, RevisitPolicy, decide, update_meta
+from pipelines import record
+from pipelines.dates import parse_since, parse_utc, utc_now
+from pipelines.settings import CorpusOptions, from_settings, setting
+from pipelines.urls import domain_of
+from pipelines.write.signals import page_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,16 @@ PRIORITY_ARTICLE = 10
 PRIORITY_HUB = 0
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class SpiderConfig:
+    """``targets``: what to crawl when the spider is given none (``-a targets=...``): site URLs, profile files or
+    bundled profile names, comma-separated. ``follow_depth``: how far links are followed from start and section
+    pages (sitemaps and feeds do not count against it)."""
+
+    targets: str = setting("NEWSCORPUS_TARGETS", "")
+    follow_depth: int = setting("NEWSCORPUS_FOLLOW_DEPTH", 2)
 
 
 def split_targets(value: str | Sequence[str] | None) -> list[str]:
@@ -78,18 +94,20 @@ class NewsSpider(scrapy.Spider):
         settings = crawler.settings
         # Spider arguments (-a) are the `scrapy crawl` way of giving what `newscorpus crawl` puts in settings.
         if spider.since_arg:
-            settings.set("NEWSCORPUS_SINCE", spider.since_arg, priority="spider")
+            since_arg = parse_since(spider.since_arg).isoformat(timespec="seconds")
+            settings.set("NEWSCORPUS_SINCE", since_arg, priority="spider")
         if spider.max_articles_arg:
             settings.set("NEWSCORPUS_MAX_ARTICLES", int(spider.max_articles_arg), priority="spider")
         if spider.lang_arg:
             settings.set("NEWSCORPUS_LANGUAGES", spider.lang_arg, priority="spider")
+        config = from_settings(SpiderConfig, settings)
         if not spider.target_names:
-            spider.target_names = split_targets(settings.get("NEWSCORPUS_TARGETS"))
-        if settings.getbool("NEWSCORPUS_DISTRIBUTED"):
+            spider.target_names = split_targets(config.targets)
+        if from_settings(DistributedConfig, settings).distributed:
             # Targets are seeded into Redis (newscorpus seed); requests refer to them by their shared index.
-            from crawler.distributed import shared_targets
+            from crawler.distributed.targets import shared_targets
 
-            spider.profiles, spider.classifiers = shared_targets(settings)  # type: ignore[assignment]
+            spider.profiles, spider.classifiers = shared_targets(crawler)  # type: ignore[assignment]
         else:
             if not spider.target_names:
                 raise ValueError(
@@ -100,12 +118,9 @@ class NewsSpider(scrapy.Spider):
             except ProfileError as exc:
                 raise ValueError(str(exc)) from None
             spider.classifiers = [ArticleUrlClassifier(p) for p in spider.profiles]
-        since = settings.get("NEWSCORPUS_SINCE")
-        spider.since = parse_since(since) if since else None
-        spider.follow_depth = settings.getint("NEWSCORPUS_FOLLOW_DEPTH", 2)
-        revisit = settings.get("NEWSCORPUS_REVISIT_AFTER")
-        max_age = settings.get("NEWSCORPUS_REVISIT_MAX_AGE") or "7d"
-        spider.revisit = RevisitPolicy(parse_duration(revisit) if revisit else None, parse_duration(max_age))
+        spider.since = from_settings(CorpusOptions, settings).since
+        spider.follow_depth = config.follow_depth
+        spider.revisit = from_settings(RevisitPolicy, settings)
         return spider
 
     # -- start -------------------------------------------------------------------------------------------
@@ -119,18 +134,16 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         from scrapy import signals
 
-        from crawler.extensions import crawl_state_extension
-
         # Scrapy cancels a body without Content-Length that grows past DOWNLOAD_MAXSIZE with a bare
         # cancellation; counting what arrived lets the errback say "too-large".
         self.crawler.signals.connect(self._count_bytes, signal=signals.bytes_received)
         self.crawler.signals.connect(self._reset_bytes, signal=signals.headers_received)
 
-        self.state_ext = crawl_state_extension(self.crawler)
-        if self.settings.getbool("NEWSCORPUS_DISTRIBUTED"):
-            from crawler.distributed import worker_extension
+        self.state_ext = self.crawler.get_extension(CrawlStateExtension)
+        if from_settings(DistributedConfig, self.settings).distributed:
+            from crawler.distributed.extension import WorkerExtension
 
-            worker = worker_extension(self.crawler)
+            worker = self.crawler.get_extension(WorkerExtension)
             if worker is not None:
                 # The seeds this worker takes from the shared queue; later ones when it is idle.
                 for request in worker.start_requests(self):
@@ -258,24 +271,22 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("newscorpus/fetched_articles")
         item: dict[str, Any] = {
             "url": response.url,
-            "fetched_at": utc_now_iso(),
+            "fetched_at": utc_now(),
             "source": "live",
             # Bytes, not response.text: Scrapy decodes by the declared charset and replaces what does not
             # fit, so a page labelled UTF-8 but written in windows-1252 would lose its accents for good.
-            "_html": response.body,
-            "_http_charset": _declared_charset(response),
-            "_prune_selectors": list(profile.clutter_selectors),
-            "_source_priority": profile.source_priority,
-            "_expected_languages": list(profile.languages),
-            "_discovered_via": response.meta.get("via"),
-            "_requested_url": response.meta.get("newscorpus_requested_url", response.url),
-            "_lastmod": response.meta.get("listed_date"),
+            record.HTML: response.body,
+            record.PRUNE_SELECTORS: list(profile.clutter_selectors),
+            record.SOURCE_PRIORITY: profile.source_priority,
+            record.EXPECTED_LANGUAGES: list(profile.languages),
+            record.REQUESTED_URL: response.meta.get("newscorpus_requested_url", response.url),
+            record.LASTMOD: response.meta.get("listed_date"),
         }
         if response.meta.get("update_of"):
-            item["_update_of"] = response.meta["update_of"]
+            item[record.UPDATE_OF] = response.meta["update_of"]
         if response.meta.get("date_hint"):
-            item["_date_hint"] = response.meta["date_hint"]
-            item["_date_hint_source"] = response.meta.get("via")
+            item[record.DATE_HINT] = response.meta["date_hint"]
+            item[record.DATE_HINT_SOURCE] = response.meta.get("via")
         yield item
 
     # -- errors ------------------------------------------------------------------------------------------
@@ -350,35 +361,27 @@ class NewsSpider(scrapy.Spider):
     def _older_than_since(self, date: str | None) -> bool:
         if self.since is None or not date:
             return False
-        parsed = parse_date(date)
+        parsed = parse_utc(date)
         return parsed is not None and parsed < self.since
 
     def _reject(
         self, url: str, stage: str, reason: str, detail: str = "", requested_url: str | None = None
     ) -> None:
-        record = {"url": url, "domain": _host(url), "stage": stage, "reason": reason, "detail": detail}
+        record = {
+            "url": url,
+            "domain": domain_of(url) or "?",
+            "stage": stage,
+            "reason": reason,
+            "detail": detail,
+        }
         if requested_url:
             record["requested_url"] = requested_url
         self.crawler.signals.send_catch_log(page_rejected, record=record)
 
 
-def _declared_charset(response: Response) -> str | None:
-    """The charset the Content-Type header declares, if any: a hint for decoding the body."""
-    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "charset" and value.strip(' "'):
-            return value.strip(' "').lower()
-    return None
-
-
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "?").removeprefix("www.")
 
 
 def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:

@@ -1,0 +1,112 @@
+"""The options every crawling command shares (``crawl``, ``worker``, ``seed``), and the Scrapy settings they
+make."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from pipelines.dates import parse_duration, parse_since
+from pipelines.write.writer import new_run_id
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """``-s NAME=VALUE``, as ``scrapy crawl -s``, repeatable."""
+    parser.add_argument(
+        "-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+        help="override a Scrapy or newscorpus setting, as with scrapy crawl -s (repeatable)",
+    )  # fmt: skip
+
+
+def apply_set_options(settings: Any, pairs: list[str]) -> Any:
+    """Set each ``NAME=VALUE`` of ``pairs`` in ``settings`` (command-line priority); returns ``settings``."""
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"-s {pair!r}: expected NAME=VALUE")
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str) -> None:
+    """The options that shape what a crawl writes, shared by ``crawl`` and ``worker`` (which read them with
+    :func:`build_settings`)."""
+    parser.add_argument(
+        "--since", help="skip articles published before this date (YYYY-MM-DD, ISO time, or 7d / 12h)"
+    )
+    parser.add_argument("--max-articles", type=int, help=max_articles_help)
+    parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
+    parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
+    parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
+    parser.add_argument(
+        "--follow-depth", type=int, help="how deep to follow links from start pages (default 2)"
+    )
+    parser.add_argument(
+        "--revisit-after",
+        help="re-fetch recent articles last fetched this long ago (e.g. 2d) for corrections",
+    )
+    add_set_option(parser)
+
+
+def build_settings(args: argparse.Namespace) -> Any:
+    """Project settings, then -s overrides, then our own options (which win, being explicit)."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    apply_set_options(settings, args.settings)
+    options = {
+        "NEWSCORPUS_OUT": str(Path(args.out)),
+        "NEWSCORPUS_RUN_ID": args.run_id or settings.get("NEWSCORPUS_RUN_ID") or new_run_id(),
+        "NEWSCORPUS_TARGETS": ",".join(args.targets),
+    }
+    if args.since:
+        options["NEWSCORPUS_SINCE"] = parse_since(args.since).isoformat(timespec="seconds")
+    if args.max_articles is not None:
+        if args.max_articles < 1:
+            raise ValueError("--max-articles must be at least 1")
+        options["NEWSCORPUS_MAX_ARTICLES"] = args.max_articles
+    if args.lang:
+        options["NEWSCORPUS_LANGUAGES"] = args.lang
+    if args.user_agent:
+        options["USER_AGENT"] = args.user_agent
+    if args.compress:
+        options["NEWSCORPUS_COMPRESS"] = args.compress
+    if args.follow_depth is not None:
+        options["NEWSCORPUS_FOLLOW_DEPTH"] = args.follow_depth
+    if args.revisit_after:
+        parse_duration(args.revisit_after)
+        options["NEWSCORPUS_REVISIT_AFTER"] = args.revisit_after
+    if args.no_state:
+        if args.resume:
+            raise ValueError("--resume needs the crawl state; drop --no-state")
+        options["NEWSCORPUS_STATE_ENABLED"] = False
+    elif args.state:
+        options["NEWSCORPUS_STATE_DIR"] = str(Path(args.state))
+    for name, value in options.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+REDIS_HELP = "the shared Redis, redis://HOST:PORT/DB (default: $NEWSCORPUS_REDIS_URL)"
+
+
+def add_redis_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("NEWSCORPUS_REDIS_URL") or None, metavar="URL", help=REDIS_HELP
+    )
+    parser.add_argument(
+        "--namespace",
+        help="prefix of the shared keys, to run several corpora on one Redis (default: newscorpus)",
+    )
+
+
+def redis_url_of(args: argparse.Namespace) -> str:
+    url = getattr(args, "redis_url", None) or os.environ.get("NEWSCORPUS_REDIS_URL")
+    if not url:
+        raise ValueError("no Redis: pass --redis-url redis://HOST:PORT/DB or set NEWSCORPUS_REDIS_URL")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"--redis-url {url!r}: expected redis://HOST:PORT/DB")
+    return url

@@ -1,0 +1,58 @@
+"""Fetch only what is new: the decision for a discovered article URL, from the crawl state.
+
+- never seen: fetch it;
+- seen and final (written, duplicate, rejected for good): skip it, unless
+- its sitemap/feed date moved past the one recorded (the page changed), or it is recent and its last fetch is
+  older than the re-visit window (``--revisit-after``, to catch corrections): fetch it as an update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from crawler.state.sqlite import REJECTED, SeenPage
+from pipelines.dates import parse_duration, parse_utc
+from pipelines.settings import setting
+
+
+class Decision(Enum):
+    NEW = "new"
+    UPDATE = "update"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True)
+class RevisitPolicy:
+    """``revisit_after``: re-fetch an article whose last fetch is older than this (None: never; ``--revisit-after``).
+    ``max_age``: only articles published (or first fetched) within this window are re-visited, so an
+    archive is not re-fetched forever."""
+
+    revisit_after: timedelta | None = setting("NEWSCORPUS_REVISIT_AFTER", None, parse_duration)
+    max_age: timedelta = setting("NEWSCORPUS_REVISIT_MAX_AGE", timedelta(days=7), parse_duration)
+
+
+def decide(seen: SeenPage | None, listed_date: str | None, now: datetime, policy: RevisitPolicy) -> Decision:
+    if seen is None:
+        return Decision.NEW
+    if seen.outcome == REJECTED:
+        return Decision.SKIP
+    if seen.article_id is None:
+        return Decision.SKIP
+    listed = parse_utc(listed_date)
+    recorded = parse_utc(seen.lastmod)
+    if listed and recorded and listed > recorded:
+        return Decision.UPDATE
+    if policy.revisit_after is not None:
+        fetched = parse_utc(seen.fetched_at)
+        born = parse_utc(seen.date_published) or fetched
+        if fetched and born and now - fetched >= policy.revisit_after and now - born <= policy.max_age:
+            return Decision.UPDATE
+    return Decision.SKIP
+
+
+def update_meta(seen: SeenPage) -> dict[str, Any]:
+    """What a re-fetch carries to the write stage to decide whether the article changed."""
+    return {"id": seen.article_id, "revision": seen.revision, "fingerprint": seen.fingerprint}

@@ -1,0 +1,243 @@
+"""The crawl state: what earlier runs fetched and wrote, so a scheduled crawl fetches only what is new.
+
+The run folders are the source of truth: an article exists once its line is in a shard. This store is an
+index derived from them. It is updated right after each line is written, and when a run is recovered
+(see :mod:`crawler.state.recovery`) it is updated again from whatever the run left on disk. So a run killed at any
+point leaves a state that agrees with its outputs.
+
+SQLite from the standard library, in WAL mode, one transaction per update; an exclusive lock file keeps a
+second crawl off the same state folder. :class:`StateStore` is the interface a shared (Redis) store fills in
+distributed crawls.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+from urllib.parse import urldefrag
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+#: Outcomes that end a page's story for good. Transient failures (timeouts, 5xx) are not recorded, so the
+#: next run tries again.
+WRITTEN = "written"
+DUPLICATE = "duplicate"
+UPDATED = "updated"
+REJECTED = "rejected"
+
+
+class StateLocked(RuntimeError):
+    """Another crawl holds the state folder."""
+
+
+@dataclass(frozen=True)
+class SeenPage:
+    url: str
+    outcome: str
+    article_id: str | None
+    fingerprint: str | None
+    lastmod: str | None
+    date_published: str | None
+    fetched_at: str | None
+    run_id: str | None
+    revision: int
+
+
+def url_key(url: str) -> str:
+    """The form URLs are stored under: no fragment; the rest as given (servers may treat case as meaningful)."""
+    return urldefrag(url.strip())[0]
+
+
+class StateStore(Protocol):
+    """What the crawl asks of its state; SQLite here, Redis for distributed crawls. ``folder``: a local folder
+    for files kept beside the state (None: none)."""
+
+    @property
+    def folder(self) -> Path | None: ...
+
+    def lookup(self, url: str) -> SeenPage | None: ...
+
+    def record(self, urls: Iterable[str | None], outcome: str, **fields: Any) -> None: ...
+
+    def begin_run(self, run_id: str, run_dir: str, resumed: bool = False) -> None: ...
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, Any]) -> None: ...
+
+    def runs(self) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class CrawlState:
+    """The SQLite state of one state folder. Open with :meth:`open`; close when the crawl ends."""
+
+    def __init__(self, folder: Path, connection: sqlite3.Connection, lock_file: IO[str] | None) -> None:
+        self.folder = folder
+        self._db = connection
+        self._lock_file = lock_file
+
+    @classmethod
+    def open(cls, folder: str | Path, *, lock: bool = True) -> CrawlState:
+        """Open (creating) the state in ``folder``; with ``lock``, fail at once if another crawl holds it."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        lock_file = acquire_lock(folder) if lock else None
+        db = sqlite3.connect(folder / "state.sqlite", timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        state = cls(folder, db, lock_file)
+        state._create_schema()
+        return state
+
+    def close(self) -> None:
+        self._db.close()
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    # -- pages -------------------------------------------------------------------------------------------
+
+    def lookup(self, url: str) -> SeenPage | None:
+        row = self._db.execute(
+            "SELECT url, outcome, article_id, fingerprint, lastmod, date_published, fetched_at, run_id, revision"
+            " FROM pages WHERE url = ?",
+            (url_key(url),),
+        ).fetchone()
+        return SeenPage(*row) if row else None
+
+    def record(self, urls: Iterable[str | None], outcome: str, **fields: Any) -> None:
+        """Record the outcome of a page under every URL it is known by (requested, final, canonical)."""
+        keys = list(dict.fromkeys(url_key(u) for u in urls if u))
+        if not keys:
+            return
+        values = (
+            outcome,
+            fields.get("article_id"),
+            fields.get("fingerprint"),
+            fields.get("lastmod"),
+            fields.get("date_published"),
+            fields.get("fetched_at"),
+            fields.get("run_id"),
+            int(fields.get("revision") or 1),
+            fields.get("reason"),
+        )
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO pages (url, outcome, article_id, fingerprint, lastmod, date_published, fetched_at,"
+                " run_id, revision, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET outcome=excluded.outcome, article_id=excluded.article_id,"
+                " fingerprint=excluded.fingerprint, lastmod=coalesce(excluded.lastmod, pages.lastmod),"
+                " date_published=excluded.date_published, fetched_at=excluded.fetched_at,"
+                " run_id=excluded.run_id, revision=excluded.revision, reason=excluded.reason",
+                [(key, *values) for key in keys],
+            )
+
+    def page_count(self, outcome: str | None = None) -> int:
+        if outcome is None:
+            return self._db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM pages WHERE outcome = ?", (outcome,)).fetchone()[0]
+
+    def forget_run_pages(self, run_id: str) -> int:
+        """Drop what a run recorded (before re-deriving it from the run's files in recovery)."""
+        with self.transaction():
+            return self._db.execute("DELETE FROM pages WHERE run_id = ?", (run_id,)).rowcount
+
+    # -- runs ledger -------------------------------------------------------------------------------------
+
+    def begin_run(self, run_id: str, run_dir: str, resumed: bool = False) -> None:
+        with self.transaction():
+            if resumed:
+                self._db.execute(
+                    "UPDATE runs SET status='running', resumes = resumes + 1, pid = ? WHERE run_id = ?",
+                    (os.getpid(), run_id),
+                )
+            self._db.execute(
+                "INSERT OR IGNORE INTO runs (run_id, run_dir, status, started_at, pid) VALUES (?, ?, 'running', "
+                "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?)",
+                (run_id, run_dir, os.getpid()),
+            )
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, Any]) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE runs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), counts = ?"
+                " WHERE run_id = ?",
+                (status, json.dumps(counts), run_id),
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT run_id, run_dir, status, started_at, finished_at, resumes, counts FROM runs ORDER BY started_at"
+        ).fetchall()
+        keys = ("run_id", "run_dir", "status", "started_at", "finished_at", "resumes", "counts")
+        return [dict(zip(keys, row, strict=True)) | {"counts": json.loads(row[6] or "{}")} for row in rows]
+
+    def unfinished_runs(self) -> list[dict[str, Any]]:
+        return [r for r in self.runs() if r["status"] == "running"]
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _create_schema(self) -> None:
+        with self.transaction():
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.folder}: state schema version {row[0]}, this newscorpus reads {SCHEMA_VERSION}"
+                )
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, outcome TEXT NOT NULL, article_id TEXT,"
+    " fingerprint TEXT, lastmod TEXT, date_published TEXT, fetched_at TEXT, run_id TEXT,"
+    " revision INTEGER NOT NULL DEFAULT 1, reason TEXT)",
+    "CREATE INDEX IF NOT EXISTS pages_run ON pages (run_id)",
+    "CREATE INDEX IF NOT EXISTS pages_article ON pages (article_id)",
+    "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, run_dir TEXT, status TEXT, started_at TEXT,"
+    " finished_at TEXT, resumes INTEGER NOT NULL DEFAULT 0, pid INTEGER, counts TEXT)",
+)
+
+
+def acquire_lock(folder: Path) -> IO[str]:
+    """An exclusive, non-blocking lock on ``folder/lock``; the OS releases it if the process dies."""
+    handle = open(folder / "lock", "a+", encoding="utf-8")  # noqa: SIM115 - held for the crawl's lifetime
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise StateLocked(
+            f"the state folder {folder} is in use by {holder}; wait for that crawl to finish "
+            "(two crawls must not share a state folder)"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle

@@ -1,0 +1,359 @@
+"""The dedupe stage: one story once, the best copy kept, every other copy accounted for.
+
+Three levels, each its own drop class and ``kind`` in ``duplicates.jsonl``:
+
+- ``exact``: the same canonical URL (the same article id), or the same text once case, punctuation and
+  spacing are normalised away.
+- ``near``: a syndicated copy with other furniture or light edits, or a truncated or extended version: most of
+  the shorter text (character 9-gram containment) is in the longer one, and the shared part starts near the
+  top of the longer one (a story whose paragraphs only show up in another page's teaser block starts late).
+- ``reworded``: the same story re-written (machine translation and back, spinning, light paraphrase): the
+  two texts share a large part of their character 9-grams both ways (Jaccard), not only one way, within a
+  window of publication dates.
+
+How: MinHash signatures of the character shingles go into an LSH index (candidates); each candidate is then
+verified with exact scores on the shingle samples. A new text is compared only with each cluster's
+representative (the copy kept so far), never with the other copies, so weak links do not chain different
+stories together.
+
+Which copy is kept (the keep rule, applied over the whole cluster, not first come):
+
+1. the higher source priority (``_source_priority``, from the site profile: an outlet marked as the
+   original wins);
+2. the better text quality, when it differs by more than ``quality_margin``: the share of real words
+   (``pipelines.dedupe.word_quality``), which a garbled machine-translated copy loses;
+3. the more complete text, when one is longer by more than ``length_margin``;
+4. the earlier publication date (a known date beats an unknown one);
+5. otherwise the copy already kept.
+
+When a better copy arrives after a lesser one was written in the same run, the item goes on with
+``item["_retract"]``: the write stage removes the lesser copy from its shard when the run closes and records
+it as a duplicate of the better one. Copies of an article kept by an earlier run are always dropped (earlier
+runs' shards are never rewritten).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.dedupe.config import DedupeConfig
+from pipelines.dedupe.features import TextFeatures, text_features
+from pipelines.dedupe.fingerprint import Fingerprint, band_keys, normalize_text, overlap, text_hash
+from pipelines.dedupe.index.base import DedupeIndex, IndexEntry, IndexUpdate
+from pipelines.dedupe.index.memory import MemoryDedupeIndex
+from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
+from pipelines.dedupe.keep import better, days_apart
+from pipelines.drops import Duplicate, ExactDuplicate, NearDuplicate, RewordedDuplicate, duplicate_record
+from pipelines.record import article_id
+from pipelines.urls import domain_of
+
+logger = logging.getLogger(__name__)
+
+
+INDEX_FILE = "dedupe.sqlite"
+
+
+KIND_RANK = {"exact": 3, "near": 2, "reworded": 1}
+
+
+DROPS: dict[str, type[Duplicate]] = {
+    "exact": ExactDuplicate,
+    "near": NearDuplicate,
+    "reworded": RewordedDuplicate,
+}
+
+
+@dataclass
+class Decision:
+    """What the stage decided for one record.
+
+    ``kind`` is ``"new"`` when nothing matched, else the level of the match. ``keep`` tells whether the record
+    goes on; when it goes on as the better copy of a story already written in this run, ``retract`` holds the
+    ``duplicates.jsonl`` lines of the copies it replaces.
+    """
+
+    kind: str
+    keep: bool
+    duplicate_of: str | None = None
+    duplicate_of_url: str | None = None
+    score: float = 1.0
+    retract: list[dict[str, Any]] = field(default_factory=list)
+
+    def drop(self) -> Duplicate:
+        """The exception to raise for a dropped record."""
+        assert not self.keep and self.duplicate_of is not None
+        return DROPS[self.kind](self.duplicate_of, self.score, self.duplicate_of_url)
+
+
+@dataclass
+class _Match:
+    entry: IndexEntry
+    kind: str
+    score: float
+
+
+def record_id(record: dict[str, Any]) -> str:
+    """The record's id, else one made from its canonical URL or URL, as ``pipelines.record.article_id`` does."""
+    rid = record.get("id")
+    if rid:
+        return str(rid)
+    url = record.get("canonical_url") or record.get("url")
+    if url:
+        return article_id(str(url))
+    return article_id("text:" + normalized_text_hash(record.get("text") or ""))
+
+
+def normalized_text_hash(text: str) -> str:
+    return text_hash(normalize_text(text))
+
+
+class Deduplicator:
+    """The stage's logic, without Scrapy: ``check(record) -> Decision`` for one record after another.
+
+    ``run_id`` tells this run's entries from earlier runs' in a persistent index: copies of an earlier run's
+    article are always dropped, copies within the run compete under the keep rule.
+    """
+
+    def __init__(
+        self, config: DedupeConfig | None = None, index: DedupeIndex | None = None, run_id: str | None = None
+    ) -> None:
+        self.config = config or DedupeConfig()
+        self.fp_config = self.config.fingerprint_config()
+        self.index: DedupeIndex = index if index is not None else MemoryDedupeIndex()
+        self.run_id = run_id or f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(3)}"
+        self.counts: dict[str, int] = {
+            "checked": 0,
+            "new": 0,
+            "exact": 0,
+            "near": 0,
+            "reworded": 0,
+            "replaced": 0,
+        }
+        self._opened = False
+
+    def open(self) -> None:
+        if not self._opened:
+            self.index.open(self.fp_config.params())
+            self._opened = True
+
+    def close(self) -> None:
+        if self._opened:
+            self.index.close()
+            self._opened = False
+
+    # -- the decision -------------------------------------------------------------------------------------
+
+    def check(self, record: dict[str, Any], features: TextFeatures | None = None) -> Decision:
+        """Decide one record (a dict with at least ``text``; see ``pipelines.record`` for the other fields).
+
+        ``features``: ``text_features`` of the record's text and language with this deduplicator's fingerprint
+        configuration, when the caller computed them elsewhere (in a worker process)."""
+        self.open()
+        self.counts["checked"] += 1
+        rid = record_id(record)
+        if features is None:
+            features = text_features(record.get("text") or "", record.get("language"), self.fp_config)
+        fp = features.fingerprint
+        entry = self._entry(record, rid, features)
+        keys = fp.bands or band_keys(fp.signature, self.config.rows_per_band)
+
+        url_key, text_key = f"u:{rid}", f"t:{fp.text_hash}"
+        found = self.index.resolve([url_key, text_key])
+        if url_key in found:
+            rep = self._representative(found[url_key])
+            if rep is not None:
+                # The same article again (a re-crawl, or two links to one URL): never a contest.
+                return self._dropped(entry, keys, _Match(rep, "exact", 1.0))
+        matches: dict[str, _Match] = {}
+        if text_key in found:
+            rep = self._representative(found[text_key])
+            if rep is not None:
+                matches[rep.id] = _Match(rep, "exact", 1.0)
+        if fp.shingles >= self.config.min_shingles:
+            for match in self._similar(fp, entry, keys):
+                known = matches.get(match.entry.id)
+                if known is None or (KIND_RANK[match.kind], match.score) > (
+                    KIND_RANK[known.kind],
+                    known.score,
+                ):
+                    matches[match.entry.id] = match
+
+        if not matches:
+            self.counts["new"] += 1
+            self.index.apply(IndexUpdate(add=[(entry, keys)], exact={url_key: rid, text_key: rid}))
+            return Decision("new", True)
+
+        ranked = sorted(matches.values(), key=lambda m: (KIND_RANK[m.kind], m.score), reverse=True)
+        earlier = [m for m in ranked if m.entry.run_id != self.run_id]
+        if earlier:
+            return self._dropped(entry, keys, earlier[0])
+        winner: IndexEntry = ranked[0].entry
+        for match in ranked[1:]:
+            if better(match.entry, winner, self.config):
+                winner = match.entry
+        if not better(entry, winner, self.config):
+            return self._dropped(entry, keys, matches[winner.id])
+        return self._replace(entry, keys, ranked)
+
+    def _similar(self, fp: Fingerprint, entry: IndexEntry, keys: list[int]) -> list[_Match]:
+        """Verified matches among the LSH candidates, each resolved to its story's representative.
+
+        A representative may match at any level; another copy of a story only as ``near`` (a strong link),
+        so a truncated copy still finds its story when the representative is a re-worded copy, while weak
+        links never chain.
+        """
+        hits = self.index.query(keys, self.config.min_band_hits)  # the index leaves out weaker candidates
+        ids = [i for i, _ in hits.most_common()]
+        ids = ids[: self.config.max_candidates]
+        if not ids:
+            return []
+        out = []
+        for candidate in self.index.get(ids).values():
+            is_rep = candidate.cluster == candidate.id
+            verdict = self.verify(fp, entry, candidate, reworded=is_rep)
+            if verdict is None:
+                continue
+            rep = candidate if is_rep else self._representative(candidate.cluster)
+            if rep is not None:
+                out.append(_Match(rep, *verdict))
+        return out
+
+    def verify(
+        self, fp: Fingerprint, entry: IndexEntry, other: IndexEntry, reworded: bool = True
+    ) -> tuple[str, float] | None:
+        """The level at which a candidate repeats the new text, with its score, or None."""
+        config = self.config
+        if fp.text_hash == other.text_hash:
+            return "exact", 1.0
+        if other.shingles < config.min_shingles:
+            return None
+        # A pair contained less than both levels ask is rejected whatever else it shares.
+        ov = overlap(fp, _as_fingerprint(other), min(config.near_containment, config.reworded_containment))
+        if (
+            ov.containment >= config.near_containment
+            and ov.ratio >= config.near_min_ratio
+            and ov.start <= config.near_max_start
+        ):
+            return "near", ov.containment
+        if (
+            reworded
+            and ov.jaccard >= config.reworded_jaccard
+            and ov.containment >= config.reworded_containment
+            and ov.start <= config.reworded_max_start
+        ):
+            days = days_apart(entry.date, other.date)
+            if days is not None and days > config.date_window_days:
+                return None
+            shorter, longer = (fp.numbers, other.numbers)
+            if fp.shingles > other.shingles:
+                shorter, longer = longer, shorter
+            if (
+                min(len(shorter), len(longer)) >= config.numbers_min
+                and len(shorter & longer) / len(shorter) < config.numbers_share
+            ):
+                return None
+            return "reworded", ov.jaccard
+        return None
+
+    # -- outcomes -------------------------------------------------------------------------------------------
+
+    def _dropped(self, entry: IndexEntry, keys: list[int], match: _Match) -> Decision:
+        """The new copy is a duplicate of ``match``: remembered as a member of that story."""
+        kept = match.entry
+        self.counts[match.kind] += 1
+        update = IndexUpdate(exact={f"u:{entry.id}": kept.id, f"t:{entry.text_hash}": kept.id})
+        if match.kind != "exact":
+            # Its own fingerprint lets later near copies of it find the story (see ``_similar``).
+            entry.cluster = kept.id
+            update.add.append((entry, keys))
+            update.exact = {f"u:{entry.id}": entry.id, f"t:{entry.text_hash}": entry.id}
+        self.index.apply(update)
+        return Decision(match.kind, False, kept.id, kept.url, match.score)
+
+    def _replace(self, entry: IndexEntry, keys: list[int], ranked: list[_Match]) -> Decision:
+        """The new copy beats every matched copy of this run: it becomes the story's representative."""
+        update = IndexUpdate(
+            add=[(entry, keys)], exact={f"u:{entry.id}": entry.id, f"t:{entry.text_hash}": entry.id}
+        )
+        retract = []
+        for match in ranked:
+            old = match.entry
+            old.cluster = entry.id
+            update.add.append((old, band_keys(old.signature, self.config.rows_per_band)))
+            retract.append(
+                duplicate_record(
+                    {"id": old.id, "url": old.url, "domain": old.domain, "title": old.title},
+                    match.kind,
+                    entry.id,
+                    match.score,
+                    entry.url,
+                )
+            )
+            self.counts[match.kind] += 1
+            self.counts["replaced"] += 1
+        self.counts["new"] += 1
+        self.index.apply(update)
+        best = ranked[0]
+        return Decision(best.kind, True, None, None, best.score, retract)
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    def _entry(self, record: dict[str, Any], rid: str, features: TextFeatures) -> IndexEntry:
+        fp = features.fingerprint
+        url = record.get("url") or record.get("canonical_url")
+        domain = record.get("domain") or (domain_of(str(url)) if url else None) or None
+        return IndexEntry(
+            id=rid,
+            cluster=rid,
+            run_id=self.run_id,
+            url=url,
+            domain=domain,
+            title=record.get("title"),
+            priority=int(record.get("_source_priority") or 0),
+            quality=features.quality,
+            length=features.length,
+            date=record.get("date_published"),
+            text_hash=fp.text_hash,
+            signature=fp.signature,
+            sample=fp.sample,
+            modulus=fp.modulus,
+            shingles=fp.shingles,
+            numbers=fp.numbers,
+        )
+
+    def _representative(self, entry_id: str) -> IndexEntry | None:
+        """The kept copy of the story ``entry_id`` belongs to, following replacements (a few steps at most)."""
+        seen: set[str] = set()
+        target: str | None = entry_id
+        while target is not None and target not in seen:
+            seen.add(target)
+            entry = self.index.get([target]).get(target)
+            if entry is None:
+                return None
+            if entry.cluster == entry.id:
+                return entry
+            target = entry.cluster
+        return None
+
+
+def _as_fingerprint(entry: IndexEntry) -> Fingerprint:
+    return Fingerprint(
+        text_hash=entry.text_hash,
+        signature=entry.signature,
+        sample=entry.sample,
+        modulus=entry.modulus,
+        shingles=entry.shingles,
+        numbers=entry.numbers,
+    )
+
+
+def open_index(state_dir: str | Path | None) -> DedupeIndex:
+    """The persistent index in ``state_dir`` (``dedupe.sqlite``), or an in-memory one when there is none."""
+    if state_dir:
+        return SQLiteDedupeIndex(Path(state_dir) / INDEX_FILE)
+    return MemoryDedupeIndex()

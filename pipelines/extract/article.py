@@ -1,0 +1,197 @@
+"""One fetched page in, the article's text and metadata out, or a counted reason why not."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lxml import html as lxml_html
+
+from pipelines.dates import parse_date
+from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
+from pipelines.extract.config import ExtractConfig
+from pipelines.extract.decode import decode_html
+from pipelines.extract.main_text import _WORD, _main_text
+from pipelines.extract.metadata import ARTICLE_TYPES, NON_ARTICLE_TYPES, Metadata, extract_metadata
+from pipelines.extract.parse import parse_html, strip_inert
+from pipelines.extract.prune import prune_tree
+from pipelines.record import article_id
+from pipelines.text_stats import count_words
+from pipelines.urls import domain_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Extracted:
+    """The article as the page gives it; ``text`` has one paragraph a line."""
+
+    text: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date_published: str | None = None
+    date_modified: str | None = None
+    date_source: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    declared_language: str | None = None
+    page_type: str | None = None
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _headlines(tree: lxml_html.HtmlElement, title: str | None) -> set[str]:
+    """The headline as the page shows it (title and first ``h1``), normalised, to recognise it in the text."""
+    keys = {_key(title)} if title else set()
+    h1 = tree.find(".//h1")
+    if h1 is not None:
+        keys.add(_key(h1.text_content() or ""))
+    return {k for k in keys if len(k) >= 10}
+
+
+def _drop_headline(text: str, headlines: set[str]) -> str:
+    """The record has a ``title`` field; the headline repeated as the text's first lines is not body text."""
+    if not headlines:
+        return text
+    lines = text.splitlines()
+    start = 0
+    while start < min(len(lines), 3) and (not lines[start].strip() or _key(lines[start]) in headlines):
+        start += 1
+    return "\n".join(lines[start:]) if start else text
+
+
+def _link_share(tree: lxml_html.HtmlElement) -> tuple[float, int]:
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0, 0
+    total = len(" ".join((body.text_content() or "").split()))
+    links = list(body.iter("a"))
+    link_chars = sum(len(" ".join((a.text_content() or "").split())) for a in links)
+    return (link_chars / total if total else 0.0), len(links)
+
+
+def _is_not_article_type(page_type: str | None) -> bool:
+    if not page_type:
+        return False
+    kind = page_type.lower().rsplit("/", 1)[-1]
+    return kind in NON_ARTICLE_TYPES and kind not in ARTICLE_TYPES
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    prune_selectors: Sequence[str] = (),
+    date_hint: str | None = None,
+    date_hint_source: str | None = None,
+    fetched_at: str | None = None,
+    config: ExtractConfig | None = None,
+) -> Extracted:
+    """Extract one article; raises ``UnreadablePage``, ``NotAnArticle`` or ``NoText`` when there is none."""
+    config = config or ExtractConfig()
+    text_html = decode_html(html, config.max_bytes)
+    tree = parse_html(text_html)
+    try:
+        meta = extract_metadata(
+            tree,
+            url,
+            date_hint=date_hint,
+            date_hint_source=date_hint_source,
+            fetched_at=fetched_at,
+            use_htmldate=config.use_htmldate,
+        )
+    except Exception:  # metadata is best effort; the text decides whether there is an article
+        logger.warning("metadata extraction failed on %s", url, exc_info=True)
+        meta = Metadata(canonical_url=url)
+
+    headings = _headlines(tree, meta.title)
+    strip_inert(tree)
+    prune_tree(tree, prune_selectors, config.prune, url=url)
+    text = _drop_headline(_main_text(tree, url, config), headings)
+    words = len(text.split())
+
+    if _is_not_article_type(meta.page_type) and words < config.min_article_words:
+        raise NotAnArticle(f"page type {meta.page_type!r} with {words} words")
+    if len(text) < config.min_text_chars or not any(ch.isalnum() for ch in text):
+        share, links = _link_share(tree)
+        if share >= config.nav_link_share and links >= 10:
+            raise NotAnArticle(f"navigation page: {links} links, {share:.0%} of the text in links")
+        raise NoText("no main text found")
+    return Extracted(
+        text=text,
+        title=meta.title,
+        authors=meta.authors,
+        date_published=meta.date_published,
+        date_modified=meta.date_modified,
+        date_source=meta.date_source,
+        site_name=meta.site_name,
+        canonical_url=meta.canonical_url,
+        tags=meta.tags,
+        declared_language=meta.declared_language,
+        page_type=meta.page_type,
+    )
+
+
+def published_before(date_published: str | None, since: date | None) -> bool:
+    """True when the article has a date and it is earlier than ``since`` (undated articles are kept)."""
+    if since is None or not date_published:
+        return False
+    parsed = parse_date(date_published)
+    if parsed is None:
+        return False
+    moment = parsed[0]
+    day = moment.date() if hasattr(moment, "date") and callable(moment.date) else moment
+    return day < since
+
+
+def parse_since(value: str | None) -> date | None:
+    if not value:
+        return None
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise ValueError(f"NEWSCORPUS_SINCE is not an ISO date: {value!r}")
+    moment = parsed[0]
+    return moment.date() if hasattr(moment, "date") and callable(moment.date) else moment
+
+
+def fill_record(
+    item: dict[str, Any], config: ExtractConfig | None = None, since: date | None = None
+) -> dict[str, Any]:
+    """Run ``extract_article`` on an item dict and fill the record fields (shared by the crawl and the CLI)."""
+    html = item.pop("_html", None)
+    url = item.get("url") or ""
+    if html is None:
+        raise UnreadablePage("no HTML in the item")
+    result = extract_article(
+        html,
+        url,
+        prune_selectors=item.pop("_prune_selectors", None) or (),
+        date_hint=item.pop("_date_hint", None),
+        date_hint_source=item.pop("_date_hint_source", None),
+        fetched_at=item.get("fetched_at"),
+        config=config,
+    )
+    canonical = result.canonical_url or url
+    item["id"] = article_id(canonical)
+    item["canonical_url"] = canonical
+    item["domain"] = domain_of(url)
+    item["title"] = result.title
+    item["authors"] = result.authors
+    item["date_published"] = result.date_published
+    item["date_modified"] = result.date_modified
+    item["date_source"] = result.date_source
+    item["declared_language"] = result.declared_language
+    item["text"] = result.text
+    item["word_count"] = count_words(result.text)
+    item["site_name"] = result.site_name
+    item["tags"] = result.tags
+    item["source"] = item.get("source") or "live"
+    if published_before(result.date_published, since):
+        raise PublishedBeforeSince(f"published {result.date_published}, before {since}")
+    return item

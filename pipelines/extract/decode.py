@@ -1,0 +1,113 @@
+"""Bytes to page text: BOM, declared charset, UTF-8, then cp1252; binary, undecodable, oversized and non-HTML input refused
+(``UnreadablePage``), and text decoded with the wrong charset upstream (``Ã©`` for ``é``) repaired.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+from pipelines.drops import UnreadablePage
+
+logger = logging.getLogger(__name__)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+
+
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+_MARKUP = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|p|article|meta|title|span|section|main)\b", re.IGNORECASE
+)
+
+
+def decode_html(raw: str | bytes, max_bytes: int = 8 << 20) -> str:
+    """The page as text; raises ``UnreadablePage`` for binary, undecodable, oversized or non-HTML input."""
+    if raw is None:
+        raise UnreadablePage("empty body")
+    if isinstance(raw, bytes | bytearray):
+        data = bytes(raw)
+        if len(data) > max_bytes:
+            raise UnreadablePage(f"page of {len(data)} bytes over the {max_bytes} byte cap")
+        if not data.strip():
+            raise UnreadablePage("empty body")
+        head = data[:4096]
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise UnreadablePage("binary content")
+        text = _decode_bytes(data)
+    else:
+        text = raw
+        if len(text) > max_bytes:
+            raise UnreadablePage(f"page of {len(text)} characters over the {max_bytes} cap")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadablePage("empty body")
+    sample = text[:8192]
+    if len(_CONTROL.findall(sample)) > 0.01 * len(sample) or sample.count("\ufffd") > 0.05 * len(sample):
+        raise UnreadablePage("binary or undecodable content")
+    if not _MARKUP.search(text[:65536]):
+        raise UnreadablePage("not an HTML page")
+    return repair_mojibake(text)
+
+
+def _decode_bytes(data: bytes) -> str:
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    # UTF-8 that decodes cleanly is UTF-8 whatever the page declares (the most common charset lie).
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        name = match.group(1).decode("ascii", "ignore").lower()
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            name = ""
+        if name and name not in ("utf-8", "utf8"):
+            name = "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+            try:
+                return data.decode(name)
+            except (UnicodeDecodeError, LookupError):
+                pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        if best is not None and best.encoding:
+            return data.decode(best.encoding, errors="replace")
+    except Exception:  # charset_normalizer is a guesser: any failure falls back to cp1252 below
+        logger.debug("charset guess failed", exc_info=True)
+    return data.decode("cp1252", errors="replace")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as cp1252/latin-1 upstream (``CafÃ©`` -> ``Café``) when that is clearly what happened."""
+    sample = text[:200_000]
+    if "Ã" not in sample and "Â" not in sample and "â€" not in sample:
+        return text  # the lead bytes of every UTF-8-read-as-cp1252 sequence we repair: none, nothing to do
+    hits = len(_MOJIBAKE.findall(sample))
+    if hits < 3:
+        return text
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        if len(_MOJIBAKE.findall(fixed[:200_000])) < hits / 4:
+            return fixed
+    return text

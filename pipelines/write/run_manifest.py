@@ -1,0 +1,72 @@
+"""What a crawl adds to its run's manifest: the status its close reason means, the stats and the settings used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: How a crawl's close reason reads in the manifest and the run ledger. ("reaped": a distributed worker that
+#: lost Redis or was taken for dead, whose work the others took back.)
+_RUN_STATUS = {
+    "shutdown": "stopped",
+    "cancelled": "stopped",
+    "reaped": "interrupted",
+    "redis-error": "interrupted",
+}
+
+#: Scrapy settings that shape what a crawl fetches, recorded with ours.
+_SCRAPY_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "DOWNLOAD_MAXSIZE",
+    "DEPTH_LIMIT",
+    "RETRY_TIMES",
+    "JOBDIR",
+)
+
+
+def run_status(reason: str) -> str:
+    """``finished``, ``stopped`` or ``interrupted``, from the spider's close reason."""
+    return _RUN_STATUS.get(reason, "finished")
+
+
+def manifest_extra(crawler: Any, spider: Any, reason: str) -> dict[str, Any]:
+    """The crawl's part of the manifest: status, close reason, targets, our stats and Scrapy's fetch counts,
+    and the settings given (ours that were set, Scrapy's that shape the fetching)."""
+    stats = crawler.stats.get_stats()
+    newscorpus_stats = {k: v for k, v in sorted(stats.items()) if k.startswith("newscorpus/")}
+    fetch_stats = {
+        k: v
+        for k, v in sorted(stats.items())
+        if k.startswith(("downloader/response_status_count", "retry/", "robotstxt/", "httperror/"))
+        or k in ("response_received_count", "downloader/request_count")
+    }
+    settings = crawler.settings
+    used = {
+        key: settings.get(key)
+        for key in sorted(settings.attributes)
+        if key.startswith("NEWSCORPUS_") or key in _SCRAPY_SETTINGS
+    }
+    return {
+        "status": run_status(reason),
+        "finish_reason": reason,
+        "source": "live",
+        "spider": getattr(spider, "name", None),
+        "targets": getattr(spider, "target_names", None),
+        "stats": {**newscorpus_stats, **fetch_stats},
+        "settings": _jsonable(used),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """Settings hold tuples, frozensets and objects: make them JSON-safe for the manifest."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
