@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.commands.options import add_set_option, apply_set_options
+from pipelines.record import SOURCE_PRIORITY
 from pipelines.urls import domain_of
 
 logger = logging.getLogger(__name__)
@@ -167,5 +168,5 @@ def _view(record: dict[str, Any], rid: str, url: Any, text: str) -> dict[str, An
         "text": text,
         "language": record.get("language") or "en",
         "date_published": record.get("date_published"),
-        "_source_priority": record.get("_source_priority") or 0,
+        SOURCE_PRIORITY: record.get(SOURCE_PRIORITY) or 0,
     }

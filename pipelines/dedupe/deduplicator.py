@@ -27,7 +27,7 @@ Which copy is kept (the keep rule, applied over the whole cluster, not first com
 5. otherwise the copy already kept.
 
 When a better copy arrives after a lesser one was written in the same run, the item goes on with
-``item["_retract"]``: the write stage removes the lesser copy from its shard when the run closes and records
+``pipelines.record.RETRACT``: the write stage removes the lesser copy from its shard when the run closes and records
 it as a duplicate of the better one. Copies of an article kept by an earlier run are always dropped (earlier
 runs' shards are never rewritten).
 """
@@ -49,7 +49,7 @@ from pipelines.dedupe.index.memory import MemoryDedupeIndex
 from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
 from pipelines.dedupe.keep import better, days_apart
 from pipelines.drops import Duplicate, ExactDuplicate, NearDuplicate, RewordedDuplicate, duplicate_record
-from pipelines.record import article_id
+from pipelines.record import SOURCE_PRIORITY, article_id
 from pipelines.urls import domain_of
 
 logger = logging.getLogger(__name__)
@@ -314,7 +314,7 @@ class Deduplicator:
             url=url,
             domain=domain,
             title=record.get("title"),
-            priority=int(record.get("_source_priority") or 0),
+            priority=int(record.get(SOURCE_PRIORITY) or 0),
             quality=features.quality,
             length=features.length,
             date=record.get("date_published"),

@@ -18,7 +18,7 @@ from pipelines.extract.main_text import _WORD, _main_text
 from pipelines.extract.metadata import ARTICLE_TYPES, NON_ARTICLE_TYPES, Metadata, extract_metadata
 from pipelines.extract.parse import parse_html, strip_inert
 from pipelines.extract.prune import prune_tree
-from pipelines.record import article_id
+from pipelines.record import DATE_HINT, DATE_HINT_SOURCE, HTML, PRUNE_SELECTORS, article_id
 from pipelines.text_stats import count_words
 from pipelines.urls import domain_of
 
@@ -164,16 +164,16 @@ def fill_record(
     item: dict[str, Any], config: ExtractConfig | None = None, since: date | None = None
 ) -> dict[str, Any]:
     """Run ``extract_article`` on an item dict and fill the record fields (shared by the crawl and the CLI)."""
-    html = item.pop("_html", None)
+    html = item.pop(HTML, None)
     url = item.get("url") or ""
     if html is None:
         raise UnreadablePage("no HTML in the item")
     result = extract_article(
         html,
         url,
-        prune_selectors=item.pop("_prune_selectors", None) or (),
-        date_hint=item.pop("_date_hint", None),
-        date_hint_source=item.pop("_date_hint_source", None),
+        prune_selectors=item.pop(PRUNE_SELECTORS, None) or (),
+        date_hint=item.pop(DATE_HINT, None),
+        date_hint_source=item.pop(DATE_HINT_SOURCE, None),
         fetched_at=item.get("fetched_at"),
         config=config,
     )
