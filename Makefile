@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench-extraction bench-dedupe bench-distributed bench-pipeline bench-crawl bench-dedupe-scale redis-server clean
+.PHONY: demo test test-fast lint bench-extraction bench-dedupe bench-distributed bench-pipeline bench-crawl bench-dedupe-scale bench-report redis-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-crawl: $(STAMP)
 
 bench-dedupe-scale: $(STAMP)
 	$(BIN)/python benchmarks/dedupe.py
+
+# newscorpus report on a generated run of a million articles (about 3.6 GB in a temporary folder).
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
