@@ -526,6 +526,9 @@ class WritePipeline:
         )
         if self.state is not None:
             self.state.finish_run(self.run_id, status, manifest["counts"])
+        from pipelines.dataset_card import write_dataset_card
+
+        write_dataset_card(self.writer.run_dir, manifest)
         logger.info(
             "run %s %s: %d written, %d duplicates, %d rejected",
             self.run_id,

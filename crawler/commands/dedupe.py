@@ -66,6 +66,7 @@ def iter_lines(paths: list[Path]) -> Iterator[tuple[Path, int, str]]:
 
 def run(args: argparse.Namespace) -> int:
     from crawler.items import article_id
+    from pipelines.dataset_card import write_dataset_card
     from pipelines.dedupe import DedupeConfig, Deduplicator, open_index
     from pipelines.write import CorpusWriter
 
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
                 "dedupe": dict(dedup.counts),
             }
         )
+    write_dataset_card(args.out, manifest)
     counts = manifest["counts"]
     kinds = ", ".join(f"{k} {v}" for k, v in counts["duplicates_by_kind"].items()) or "none"
     print(

@@ -41,6 +41,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from pipelines.dataset_card import write_dataset_card
 from pipelines.shards import (
     COMPRESSIONS,
     PART_SUFFIX,
@@ -356,6 +357,7 @@ def write_combined(
         "stats": _summed_stats(manifests.values()),
     }
     write_json_atomic(run_dir / "manifest.json", manifest)
+    write_dataset_card(run_dir, manifest)
     return manifest
 
 
