@@ -49,7 +49,10 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlStateExtension": 100,
     "crawler.extensions.WorkerPoolExtension": 110,
+    "crawler.progress.ProgressExtension": 900,
 }
+# The live progress line on a terminal's stderr; newscorpus crawl/worker switch it on there unless --quiet.
+NEWSCORPUS_PROGRESS = False
 # Worker processes for extraction, cleaning and language detection ("" = one a core; 0 = inline).
 NEWSCORPUS_WORKERS = ""
 NEWSCORPUS_WORKER_TIMEOUT = 120.0
