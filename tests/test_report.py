@@ -125,6 +125,8 @@ def test_command_writes_a_self_contained_page(corpus: Path, capsys: pytest.Captu
     for section in ("funnel", "sites", "time", "languages", "lengths", "syndication"):
         assert f'id="{section}"' in page
     assert "Story a1" in page  # the largest cluster's title
+    assert '<a href="https://b.example/b9" rel="noreferrer">Story b9</a>' in page  # its copies, linked
+    assert "&lt;a " not in page
     assert '<table class="sortable">' in page
 
 
@@ -198,3 +200,10 @@ def test_quantiles_are_exact_nearest_rank() -> None:
     counts = Counter({1: 1, 2: 1, 3: 1, 4: 1})
     assert quantiles(counts, (0.25, 0.5, 0.75, 1.0)) == {"p25": 1, "p50": 2, "p75": 3, "p100": 4}
     assert quantiles(Counter(), (0.5,)) == {"p50": None}
+
+
+def test_text_cells_are_escaped_and_html_cells_are_not() -> None:
+    from crawler.report.page import Cell, table
+
+    html = table([("title", False)], [["<script>alert(1)</script>"], [Cell("<b>kept</b>")]])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<b>kept</b>" in html

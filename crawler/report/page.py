@@ -42,6 +42,12 @@ def pct(share: float | None) -> Cell:
     return Cell(f"{share:.1%}", share, numeric=True)
 
 
+def score(value: Any) -> Cell:
+    if not isinstance(value, int | float):
+        return Cell("–", -1, numeric=True)
+    return Cell(f"{value:.3f}", value, numeric=True)
+
+
 def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
@@ -52,7 +58,8 @@ def table(
     sortable: bool = False,
     css: str = "",
 ) -> str:
-    """``headers``: (label, numeric). Sortable tables get buttons in their headers from the page script."""
+    """``headers``: (label, numeric). A ``str`` cell is text (escaped here), a :class:`Cell` holds HTML.
+    Sortable tables get buttons in their headers from the page script."""
     classes = " ".join(c for c in ("sortable" if sortable else "", css) if c)
     out = [f'<table class="{classes}">' if classes else "<table>", "<thead><tr>"]
     for label, numeric in headers:
@@ -113,9 +120,7 @@ def notes_section(figures: dict[str, Any]) -> str:
     skipped = figures["report"]["skipped"]
     if not skipped:
         return ""
-    rows: list[list[Cell | str]] = [
-        [s["reason"], num(s["count"]), _esc(", ".join(s["examples"]))] for s in skipped
-    ]
+    rows: list[list[Cell | str]] = [[s["reason"], num(s["count"]), ", ".join(s["examples"])] for s in skipped]
     return (
         '<section id="notes" class="warn"><h2>Skipped while reading</h2>'
         + table([("what", False), ("count", True), ("first places", False)], rows)
@@ -171,7 +176,7 @@ def sites_section(figures: dict[str, Any], plots: dict[str, str | None]) -> str:
             empty = Cell(empty.text, empty.sort, numeric=True, css="bad")
         rows.append(
             [
-                _esc(s["domain"]),
+                s["domain"],
                 num(s["written"]),
                 num(s["duplicates"]),
                 num(s["rejected"]),
@@ -213,9 +218,9 @@ def time_section(figures: dict[str, Any], plots: dict[str, str | None]) -> str:
     span = f"{t['first_day']} to {t['last_day']}" if t["first_day"] else "no dated articles"
     runs: list[list[Cell | str]] = [
         [
-            _esc(r["run_id"]),
-            _esc(r["status"]),
-            _esc(r["started_at"] or "–"),
+            r["run_id"],
+            r["status"],
+            r["started_at"] or "–",
             num(r["entered"]),
             num(r["written"]),
             num(r["duplicates"]),
@@ -257,12 +262,12 @@ def languages_section(figures: dict[str, Any], plots: dict[str, str | None]) -> 
     lang = figures["languages"]
     lengths = figures["lengths"]
     detected: list[list[Cell | str]] = [
-        [_esc(r["language"]), num(r["count"]), pct(r["share"])] for r in lang["detected"]
+        [r["language"], num(r["count"]), pct(r["share"])] for r in lang["detected"]
     ]
     declared: list[list[Cell | str]] = [
         [
-            _esc(r["declared"]),
-            _esc(r["detected"]),
+            r["declared"],
+            r["detected"],
             num(r["count"]),
             Cell("yes") if r["agrees"] else Cell("no", css="bad"),
         ]
@@ -307,8 +312,7 @@ def syndication_section(figures: dict[str, Any], plots: dict[str, str | None]) -
                           "and the outlet whose copy was dropped (columns)"))  # fmt: skip
         headers = [("kept \\ dropped", False)] + [(c, True) for c in matrix["columns"]]
         matrix_rows: list[list[Cell | str]] = [
-            [_esc(r)] + [num(v) for v in counts]
-            for r, counts in zip(matrix["rows"], matrix["counts"], strict=True)
+            [r, *(num(v) for v in counts)] for r, counts in zip(matrix["rows"], matrix["counts"], strict=True)
         ]
         out.append(f'<div class="scroll">{table(headers, matrix_rows)}</div>')
         if matrix["more_rows"] or matrix["more_columns"]:
@@ -318,7 +322,7 @@ def syndication_section(figures: dict[str, Any], plots: dict[str, str | None]) -
         title = cluster["kept_title"] or f"article {cluster['kept_id']} (not in the runs reported)"
         kinds = ", ".join(f"{k} {v}" for k, v in cluster["kinds"].items())
         rows: list[list[Cell | str]] = [
-            [_esc(c["domain"]), _esc(c["kind"]), num(c["score"]), _link(c["title"] or c["id"], c["url"])]
+            [c["domain"], c["kind"], score(c["score"]), Cell(_link(c["title"] or c["id"], c["url"]))]
             for c in cluster["shown"]
         ]
         more = cluster["copies"] - len(cluster["shown"])
