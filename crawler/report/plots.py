@@ -15,6 +15,7 @@ from typing import Any
 from matplotlib import dates as mdates
 from matplotlib import rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 COLOURS = {"written": "#2b6cb0", "duplicate": "#d69e2e", "rejected": "#c53030", "failures": "#6b46c1"}
 #: Typed loosely: matplotlib's stubs list every rc key as a literal.
@@ -30,6 +31,12 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.S)
 
 def _figure(width: float = 7.0, height: float = 3.0) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _counts(axis: Any) -> None:
+    """Counts: whole ticks, written 12,345 rather than 1.2345e4."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
 def to_svg(figure: Figure, name: str) -> str:
@@ -55,6 +62,7 @@ def funnel_plot(funnel: dict[str, Any]) -> str | None:
         bars = axes.barh(labels, counts, color=colours)
         axes.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=3)
         axes.set_xlabel("pages")
+        _counts(axes.xaxis)
         axes.margins(x=0.15)
     return to_svg(figure, "funnel")
 
@@ -74,6 +82,7 @@ def sites_plot(sites: list[dict[str, Any]], limit: int = 20) -> str | None:
             left = [a + b for a, b in zip(left, values, strict=True)]
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False)
         axes.set_xlabel("pages")
+        _counts(axes.xaxis)
         if len(sites) > limit:
             axes.set_xlabel(f"pages (the {limit} sites with most articles, of {len(sites):,})")
     return to_svg(figure, "sites")
@@ -104,6 +113,7 @@ def days_plot(by_day: dict[str, int]) -> str | None:
         axes.xaxis_date()
         axes.set_title(title)
         axes.set_ylabel("articles")
+        _counts(axes.yaxis)
         figure.autofmt_xdate()
     return to_svg(figure, "days")
 
@@ -120,6 +130,7 @@ def bars_plot(
         bars = axes.bar(labels, values, color=COLOURS[colour])
         axes.bar_label(bars, labels=[f"{v:,}" if v else "" for v in values], padding=2, fontsize=7)
         axes.set_title(title)
+        _counts(axes.yaxis)
         if xlabel:
             axes.set_xlabel(xlabel)
         axes.tick_params(axis="x", labelrotation=30 if len(labels) > 6 else 0)
@@ -143,6 +154,7 @@ def runs_plot(runs: list[dict[str, Any]]) -> str | None:
         step = max(1, len(runs) // 12)
         axes.set_xticks(positions[::step], [r["run_id"][:15] for r in runs][::step], rotation=30)
         axes.legend(frameon=False, fontsize=8)
+        _counts(axes.yaxis)
         axes.set_title("each run: new articles, duplicates, failed fetches")
     return to_svg(figure, "runs")
 
