@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint bench-extraction bench-dedupe bench-distributed bench-pipeline bench-crawl bench-dedupe-scale redis-server clean
+.PHONY: demo test test-fast lint chromium bench-extraction bench-dedupe bench-distributed bench-pipeline bench-crawl bench-dedupe-scale bench-report redis-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Crawls the local news site into output/demo/runs/<run-id>/, then writes output/demo/report/index.html.
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo --out output/demo
 
@@ -22,11 +23,16 @@ redis-server:
 	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server) \
 		|| echo "warning: redis-server could not be installed; the Redis tests will be skipped"
 
-test: $(STAMP) redis-server
+# The report's browser test opens the page in headless Chromium (Debian package); it skips, saying why, without it.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
+		|| echo "warning: chromium could not be installed; the report's browser test will be skipped"
+
+test: $(STAMP) redis-server chromium
 	$(BIN)/ruff check crawler pipelines tests benchmarks
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP) redis-server
+test-fast: $(STAMP) redis-server chromium
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
@@ -52,6 +58,10 @@ bench-crawl: $(STAMP)
 
 bench-dedupe-scale: $(STAMP)
 	$(BIN)/python benchmarks/dedupe.py
+
+# newscorpus report on a generated run of a million articles (about 3.6 GB in a temporary folder).
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

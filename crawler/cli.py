@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "seed": ("crawler.commands.seed", "distributed crawl: push start targets into the shared Redis queue"),
     "worker": ("crawler.commands.worker", "distributed crawl: crawl from the shared Redis queue until idle"),
     "merge": ("crawler.commands.merge", "distributed crawl: check the workers' files, write one manifest"),
+    "export": ("crawler.commands.export", "write a run's article shards as Parquet files (same schema)"),
+    "report": ("crawler.commands.report", "write a page (and report.json) of what the runs of a corpus hold"),
 }
 
 

@@ -48,6 +48,8 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.state.extension.CrawlStateExtension": 100,
     "crawler.extensions.WorkerPoolExtension": 110,
+    # The live progress line on a terminal's stderr (NEWSCORPUS_PROGRESS: crawl and worker set it there).
+    "crawler.progress.ProgressExtension": 900,
 }
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 

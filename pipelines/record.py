@@ -8,30 +8,46 @@ each is named here once, with the component that writes it and the ones that rea
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-#: The fields of one JSONL line, in the order they are written.
-ARTICLE_FIELDS: tuple[str, ...] = (
-    "id",
-    "url",
-    "canonical_url",
-    "domain",
-    "title",
-    "authors",
-    "date_published",
-    "date_modified",
-    "date_source",
-    "language",
-    "language_prob",
-    "declared_language",
-    "text",
-    "word_count",
-    "site_name",
-    "tags",
-    "fetched_at",
-    "source",
-    "duplicates",
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the article record: its name, its type as the JSON line holds it, what it means."""
+
+    name: str
+    type: str
+    meaning: str
+
+
+#: The fields of one JSONL line, in the order they are written, with their types and meanings (the dataset
+#: card prints them, ``newscorpus export`` builds its Parquet schema from them). Types are those of the JSON line;
+#: any field may be null or absent (``duplicates`` is absent unless copies were dropped).
+RECORD_FIELDS: tuple[Field, ...] = (
+    Field("id", "string", "stable id: first 16 hex digits of the SHA-1 of the canonical URL"),
+    Field("url", "string", "the URL fetched (after redirects)"),
+    Field("canonical_url", "string", "the page's canonical URL (normalised), else url"),
+    Field("domain", "string", "host without www."),
+    Field("title", "string", "headline, without the outlet suffix"),
+    Field("authors", "list<string>", "bylines, cleaned"),
+    Field("date_published", "string", "ISO 8601 publication time, never later than the fetch"),
+    Field("date_modified", "string", "ISO 8601 modification time"),
+    Field("date_source", "string", "where the publication date came from (json-ld, meta, url, ...)"),
+    Field("language", "string", "detected language, ISO 639-1 (und when undetermined)"),
+    Field("language_prob", "float", "probability of the detected language"),
+    Field("declared_language", "string", "the language the page declares"),
+    Field("text", "string", "the article body, one paragraph a line"),
+    Field("word_count", "int", "words in text"),
+    Field("site_name", "string", "the outlet's name as the page gives it"),
+    Field("tags", "list<string>", "the page's tags and keywords"),
+    Field("fetched_at", "string", "ISO 8601 fetch time"),
+    Field("source", "string", "live for crawled pages"),
+    Field("duplicates", "{count: int, ids: list<string>}", "the copies of this story that were dropped"),
 )
+
+#: The fields' names, in order.
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in RECORD_FIELDS)
 
 
 def article_id(canonical_url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +26,14 @@ def redis_url(redis_server: RedisServer) -> str:
     """The URL of that server, emptied for the test."""
     flush(redis_server.url)
     return redis_server.url
+
+
+@pytest.fixture(scope="session")
+def demo_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's output folder, as ``make demo`` writes it (the local news site crawled, then its report),
+    built once for the tests that look at it as a user would."""
+    from tests.demo import main
+
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    assert main(["--out", str(out)]) == 0
+    return out

@@ -1,6 +1,7 @@
 """``make demo``: serve the bundled two-outlet news site on 127.0.0.1 and crawl it, offline, in one command.
 
-The same site the end-to-end tests crawl. The corpus goes to ``output/demo/runs/<run-id>/``.
+The same site the end-to-end tests crawl. The corpus goes to ``output/demo/runs/<run-id>/`` (with its dataset
+card, ``README.md``), then ``newscorpus report`` writes ``output/demo/report/index.html``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ def main(argv: list[str] | None = None) -> int:
             "-s", "NEWSCORPUS_RETRY_BACKOFF_BASE=0.2",
         ]  # fmt: skip
         print("$ newscorpus " + " ".join(command[3:]), flush=True)
-        return subprocess.call(command)
+        status = subprocess.call(command)
+    if status != 0:
+        return status
+    # The report of what the demo folder now holds (every demo run in it), and where it is.
+    report = [sys.executable, "-m", "crawler.cli", "report", args.out]
+    print("$ newscorpus " + " ".join(report[3:]), flush=True)
+    return subprocess.call(report)
 
 
 if __name__ == "__main__":

@@ -104,3 +104,11 @@ def test_without_pages_says_so_and_exits_0(script: str, tmp_path: Path) -> None:
     done = run(script, "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "out.json"))
     assert "no pages found" in done.stdout
     assert not (tmp_path / "out.json").exists()
+
+
+def test_report_benchmark(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    done = run("report.py", "--articles", "3000", "--domains", "20", "--out", str(out))
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["articles"] == 3000 and report["wall_seconds"] > 0
+    assert "newscorpus report:" in done.stdout

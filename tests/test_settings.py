@@ -16,7 +16,7 @@ from pipelines.settings import ENVIRONMENT, CorpusOptions, RunOptions, from_sett
 from tests.test_layers import module_files
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = re.compile(r"NEWSCORPUS_[A-Z0-9_]+")
+NAME = re.compile(r"NEWSCORPUS_[A-Z0-9_]*[A-Z0-9]")
 
 
 def declarations() -> dict[str, list[str]]:

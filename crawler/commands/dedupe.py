@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.dedupe.deduplicator import Deduplicator, open_index
     from pipelines.record import article_id
     from pipelines.settings import from_settings
+    from pipelines.write.card import write_dataset_card
     from pipelines.write.writer import CorpusWriter
 
     missing = [str(p) for p in args.inputs if not p.is_file()]
@@ -145,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
                 "dedupe": dict(dedup.counts),
             }
         )
+    write_dataset_card(args.out, manifest)
     counts = manifest["counts"]
     kinds = ", ".join(f"{k} {v}" for k, v in counts["duplicates_by_kind"].items()) or "none"
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str
         "--revisit-after",
         help="re-fetch recent articles last fetched this long ago (e.g. 2d) for corrections",
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no live progress line on the terminal")
     add_set_option(parser)
 
 
@@ -61,6 +63,7 @@ def build_settings(args: argparse.Namespace) -> Any:
         "NEWSCORPUS_OUT": str(Path(args.out)),
         "NEWSCORPUS_RUN_ID": args.run_id or settings.get("NEWSCORPUS_RUN_ID") or new_run_id(),
         "NEWSCORPUS_TARGETS": ",".join(args.targets),
+        "NEWSCORPUS_PROGRESS": not getattr(args, "quiet", False) and bool(sys.stderr and sys.stderr.isatty()),
     }
     if args.since:
         options["NEWSCORPUS_SINCE"] = parse_since(args.since).isoformat(timespec="seconds")

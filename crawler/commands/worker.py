@@ -54,6 +54,7 @@ def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
         "compress": None,
         "follow_depth": None,
         "revisit_after": None,
+        "quiet": False,
         "settings": [],
     }
     options.update({k: v for k, v in vars(args).items() if k in options and v is not None})

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.dates import utc_now
+from pipelines.write.card import write_dataset_card
 from pipelines.write.run_folder import WriterConfig, write_json_atomic
 from pipelines.write.shards import (
     COMPRESSIONS,
@@ -346,6 +347,7 @@ def write_combined(
         "stats": _summed_stats(manifests.values()),
     }
     write_json_atomic(run_dir / "manifest.json", manifest)
+    write_dataset_card(run_dir, manifest)
     return manifest
 
 

@@ -11,6 +11,7 @@ from pipelines.drops import Duplicate, MaxArticlesReached, Rejected
 from pipelines.record import REQUESTED_URL, RETRACT, REVISION_DIGEST, UPDATE_OF, public_record
 from pipelines.settings import CorpusOptions, RunOptions, from_settings
 from pipelines.text_stats import revision_digest
+from pipelines.write.card import write_dataset_card
 from pipelines.write.ledger import CrawlLedger
 from pipelines.write.run_manifest import manifest_extra, run_status
 from pipelines.write.shards import dumps
@@ -165,6 +166,7 @@ class WritePipeline:
         manifest = self.writer.close(manifest_extra(self.crawler, spider, reason))
         if self.ledger is not None:
             self.ledger.finish_run(self.run_id, status, manifest["counts"])
+        write_dataset_card(self.writer.run_dir, manifest)
         counts = manifest["counts"]
         logger.info(
             "run %s %s: %d written, %d duplicates, %d rejected",
