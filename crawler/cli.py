@@ -15,6 +15,7 @@ from collections.abc import Sequence
 #: sub-command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("crawler.commands.crawl", "crawl news sites into a JSONL corpus"),
+    "warc": ("crawler.commands.warc", "build a corpus from web archives (WARC, ARC, WACZ, CC-NEWS)"),
     "extract": ("crawler.commands.extract", "extract articles from saved HTML pages"),
     "dedupe": ("crawler.commands.dedupe", "drop duplicate stories from existing JSONL files"),
     "runs": ("crawler.commands.runs", "list the runs of an output folder with their counts"),

@@ -46,6 +46,10 @@ class Snapshot:
     queue: int | None
     mbytes: float
     elapsed: float
+    #: Reading archives: pages read (not fetched), files done of all, compressed MB of all (None: unknown).
+    archive: bool = False
+    files: tuple[int, int] | None = None
+    total_mbytes: float | None = None
 
 
 def snapshot(stats: dict[str, Any], rate: float, queue: int | None, elapsed: float) -> Snapshot:
@@ -55,9 +59,11 @@ def snapshot(stats: dict[str, Any], rate: float, queue: int | None, elapsed: flo
             duplicates += int(value)
         elif key.startswith("newscorpus/rejected/"):
             rejected += int(value)
+    archive = "newscorpus/warc/bytes_total" in stats
     received = stats.get("newscorpus/warc/bytes_read") or stats.get("downloader/response_bytes") or 0
+    total = stats.get("newscorpus/warc/bytes_total")
     return Snapshot(
-        pages=int(stats.get("response_received_count", 0)),
+        pages=int(stats.get("newscorpus/warc/pages" if archive else "response_received_count", 0)),
         written=int(stats.get("newscorpus/written", 0)),
         duplicates=duplicates,
         rejected=rejected,
@@ -65,14 +71,23 @@ def snapshot(stats: dict[str, Any], rate: float, queue: int | None, elapsed: flo
         queue=queue,
         mbytes=received / 1e6,
         elapsed=elapsed,
+        archive=archive,
+        files=(
+            int(stats.get("newscorpus/warc/files_read", 0)),
+            int(stats.get("newscorpus/warc/files_total", 0)),
+        )
+        if archive
+        else None,
+        total_mbytes=total / 1e6 if archive and total else None,
     )
 
 
 def progress_line(s: Snapshot) -> str:
     minutes, seconds = divmod(int(s.elapsed), 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [
-        f"{s.pages:,} pages fetched",
+    parts = [f"{s.files[0]:,}/{s.files[1]:,} files"] if s.files is not None else []
+    parts += [
+        f"{s.pages:,} pages {'read' if s.archive else 'fetched'}",
         f"{s.written:,} written",
         f"{s.duplicates:,} duplicates",
         f"{s.rejected:,} rejected",
@@ -80,7 +95,14 @@ def progress_line(s: Snapshot) -> str:
     ]
     if s.queue is not None:
         parts.append(f"queue {s.queue:,}")
-    parts += [f"{s.mbytes:,.1f} MB", f"{hours}:{minutes:02d}:{seconds:02d}"]
+    parts.append(f"{s.mbytes:,.1f} MB")
+    if s.archive and s.elapsed > 0:
+        speed = s.mbytes / s.elapsed
+        parts.append(f"{speed:,.1f} MB/s")
+        if s.total_mbytes and speed > 0 and s.total_mbytes > s.mbytes:
+            left = int((s.total_mbytes - s.mbytes) / speed)
+            parts.append(f"ETA {left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}")
+    parts.append(f"{hours}:{minutes:02d}:{seconds:02d}")
     return " · ".join(parts)
 
 
@@ -193,7 +215,8 @@ class ProgressExtension:
     def line(self) -> str:
         now = time.monotonic()
         stats = self.stats.get_stats()
-        rate = self.rate.add(now, int(stats.get("response_received_count", 0)))
+        pages = stats.get("newscorpus/warc/pages", stats.get("response_received_count", 0))
+        rate = self.rate.add(now, int(pages))
         return progress_line(snapshot(stats, rate, self.queue_size(), now - self._started))
 
     def refresh(self) -> None:

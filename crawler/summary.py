@@ -20,9 +20,24 @@ def format_summary(manifest: dict[str, Any], run_dir: Path | None = None) -> str
     counts = manifest.get("counts", {})
     stats = manifest.get("stats", {})
     lines = [f"run {manifest.get('run_id')}" + (f"  ({run_dir})" if run_dir else "")]
+    if manifest.get("source") == "warc":
+        records = sum(v for k, v in stats.items() if k.startswith("newscorpus/warc/records/"))
+        skipped = sum(v for k, v in stats.items() if k.startswith("newscorpus/warc/skipped/"))
+        files = len(manifest.get("archives") or [])
+        partial = stats.get("newscorpus/warc/files_partial", 0)
+        found = [
+            ("archive files read", f"{files}" + (f" ({partial} partial)" if partial else "")),
+            ("records read", records),
+            ("records skipped", skipped),
+            ("pages extracted", stats.get("newscorpus/warc/pages", 0)),
+        ]
+    else:
+        found = [
+            ("pages fetched", stats.get("response_received_count", "-")),
+            ("article pages fetched", stats.get("newscorpus/fetched_articles", "-")),
+        ]
     overview = [
-        ("pages fetched", stats.get("response_received_count", "-")),
-        ("article pages fetched", stats.get("newscorpus/fetched_articles", "-")),
+        *found,
         ("articles written", counts.get("written", 0)),
         ("duplicates", counts.get("duplicates", 0)),
         ("rejected", counts.get("rejected", 0)),

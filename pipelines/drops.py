@@ -31,13 +31,16 @@ class Rejected(DropItem):
     def record(self, item: dict[str, Any]) -> dict[str, Any]:
         """The ``rejected.jsonl`` line for this drop."""
         url = item.get("url")
-        return {
+        line = {
             "url": url,
             "domain": item.get("domain") or (domain_of(url) if url else None) or None,
             "stage": self.stage,
             "reason": self.reason,
             "detail": self.detail,
         }
+        if item.get("warc"):
+            line["warc"] = item["warc"]  # an archived page: where its record is
+        return line
 
 
 # fetch: raised by the spider's own checks, before any stage runs.
@@ -73,6 +76,10 @@ class NoText(Rejected):
 
 class PublishedBeforeSince(Rejected):
     stage, reason = "extract", "before-since"
+
+
+class PublishedAfterUntil(Rejected):
+    stage, reason = "extract", "after-until"
 
 
 # clean
@@ -142,7 +149,7 @@ def duplicate_record(
     item: dict[str, Any], kind: str, duplicate_of: str, score: float, duplicate_of_url: str | None = None
 ) -> dict[str, Any]:
     """A ``duplicates.jsonl`` line: the dropped copy and the kept article it repeats."""
-    return {
+    line = {
         "id": item.get("id"),
         "url": item.get("url"),
         "domain": item.get("domain"),
@@ -152,3 +159,6 @@ def duplicate_record(
         "duplicate_of": duplicate_of,
         "duplicate_of_url": duplicate_of_url,
     }
+    if item.get("warc"):
+        line["warc"] = item["warc"]  # an archived page: where its record is
+    return line

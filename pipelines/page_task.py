@@ -80,11 +80,12 @@ class PageTask:
     since: date | None = None
     clean: CleanTask | None = None
     language: LanguageTask | None = None
+    until: date | None = None
 
     def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
         """Fill ``item`` (a spider's item: ``url`` and the page under ``record.HTML``) with the record's fields
         and leave the later stages' work in it; raises the extract stage's drops."""
-        fill_record(item, self.extract, self.since)
+        fill_record(item, self.extract, self.since, self.until)
         text = item.get("text") or ""
         if self.clean is not None:
             cleaned = clean_work(text, self.clean)

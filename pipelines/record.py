@@ -42,7 +42,15 @@ RECORD_FIELDS: tuple[Field, ...] = (
     Field("site_name", "string", "the outlet's name as the page gives it"),
     Field("tags", "list<string>", "the page's tags and keywords"),
     Field("fetched_at", "string", "ISO 8601 fetch time"),
-    Field("source", "string", "live for crawled pages"),
+    Field(
+        "source", "string", "live for crawled pages, warc for archived ones, saved from newscorpus extract"
+    ),
+    Field(
+        "warc",
+        "{file: string, offset: int, length: int, record_id: string, date: string, truncated: string}",
+        "archived pages: the archive file, the record's compressed offset and length in it, its WARC-Record-ID and"
+        " WARC-Date, and why it is incomplete when it is (null: whole)",
+    ),
     Field("duplicates", "{count: int, ids: list<string>}", "the copies of this story that were dropped"),
 )
 
@@ -75,6 +83,10 @@ DATE_HINT_SOURCE = "_date_hint_source"
 SOURCE_PRIORITY = "_source_priority"
 #: The languages the site profile says the outlet publishes in: spider -> language (a stats count).
 EXPECTED_LANGUAGES = "_expected_languages"
+#: The charset the HTTP Content-Type header declares: spider, archive spider -> extract (decoding).
+HTTP_CHARSET = "_http_charset"
+#: An archived page's file and record offset: archive spider -> archive spider (what is done, for checkpoints).
+ARCHIVE_POSITION = "_archive_position"
 #: The URL as requested, before redirects: spider -> write (the crawl state, and the release of the page).
 REQUESTED_URL = "_requested_url"
 #: The sitemap or feed date of the entry: spider -> write (the crawl state, to see the page change later).

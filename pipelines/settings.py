@@ -126,12 +126,13 @@ class RunOptions:
 class CorpusOptions:
     """What the corpus keeps, shared by discovery (before fetching) and the stages (after extraction).
 
-    - ``since``: articles published earlier are skipped (sitemap and feed dates before fetching, the page's date
-      after extraction; undated articles are kept);
+    - ``since``, ``until``: articles published earlier, or later, are skipped (sitemap, feed and archive dates
+      before fetching, the page's date after extraction; undated articles are kept);
     - ``languages``: only these languages are kept (empty: every language);
     - ``max_articles``: the run stops after writing this many (None: no limit).
     """
 
     since: datetime | None = setting("NEWSCORPUS_SINCE", None, as_aware_datetime)
+    until: datetime | None = setting("NEWSCORPUS_UNTIL", None, as_aware_datetime)
     languages: frozenset[str] = setting("NEWSCORPUS_LANGUAGES", frozenset(), as_languages)
     max_articles: int | None = setting("NEWSCORPUS_MAX_ARTICLES", None, optional_int)

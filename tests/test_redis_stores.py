@@ -228,7 +228,7 @@ def test_frontier_pop_release_and_requeue(client: Any) -> None:
     assert data in (b"req-a", b"retry")  # the highest priority first
     assert cluster.pending_work()["inflight"] == 0  # w1 is not registered: only members count
     cluster.register("w1", 30, {})
-    assert cluster.pending_work() == {"queued": 2, "seeds": 0, "inflight": 1}
+    assert cluster.pending_work() == {"queued": 2, "seeds": 0, "inflight": 1, "archives": 0}
     _, second = cluster.flush("w1", fields=[field], pop=True)  # release the first, take the next
     assert second is not None and client.hkeys("t:inflight:w1") == [second[0].encode()]
     assert cluster.requeue("w1") == (1, 0)

@@ -38,19 +38,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def arrow_type(spec: str) -> Any:
+    """The Arrow type of a record field's type as ``pipelines.record.RECORD_FIELDS`` writes it: ``string``,
+    ``float``, ``int``, ``list<T>`` or ``{name: T, ...}``."""
+    import pyarrow as pa
+
+    spec = spec.strip()
+    scalars = {"string": pa.string(), "float": pa.float64(), "int": pa.int64()}
+    if spec in scalars:
+        return scalars[spec]
+    if spec.startswith("list<") and spec.endswith(">"):
+        return pa.list_(arrow_type(spec[5:-1]))
+    if spec.startswith("{") and spec.endswith("}"):
+        fields, depth, start = [], 0, 1
+        for i, ch in enumerate(spec[1:-1], 1):
+            depth += ch in "<{"
+            depth -= ch in ">}"
+            if ch == "," and depth == 0:
+                fields.append(spec[start:i])
+                start = i + 1
+        fields.append(spec[start:-1])
+        members = [field.partition(":") for field in fields if field.strip()]
+        return pa.struct([(name.strip(), arrow_type(kind)) for name, _, kind in members])
+    raise ValueError(f"no Arrow type for {spec!r}")
+
+
 def arrow_schema() -> Any:
     """The record as an Arrow schema; every column nullable, as any field of a line may be null."""
     import pyarrow as pa
 
-    strings = pa.list_(pa.string())
-    types = {
-        "string": pa.string(),
-        "float": pa.float64(),
-        "int": pa.int64(),
-        "list<string>": strings,
-        "{count: int, ids: list<string>}": pa.struct([("count", pa.int64()), ("ids", strings)]),
-    }
-    return pa.schema([pa.field(f.name, types[f.type]) for f in RECORD_FIELDS])
+    return pa.schema([pa.field(f.name, arrow_type(f.type)) for f in RECORD_FIELDS])
 
 
 def parquet_name(shard: str) -> str:

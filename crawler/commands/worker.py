@@ -69,8 +69,9 @@ def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
     return settings, from_settings(DistributedConfig, settings)
 
 
-def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
-    """Run the news spider as this worker of ``run_id``; print its summary."""
+def crawl_as_worker(settings: Any, membership: Any, run_id: str, spider: Any = None) -> int:
+    """Run the spider (the news spider; the archive spider in a run that reads archives) as this worker of
+    ``run_id``; print its summary."""
     from dataclasses import replace
 
     from scrapy.crawler import CrawlerProcess
@@ -78,6 +79,7 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
     from crawler.distributed.config import apply_settings
     from crawler.distributed.membership import WorkerCrawler
     from crawler.extensions import prepare_workers
+    from crawler.spiders.archive import ArchiveSpider
     from crawler.spiders.news import NewsSpider
     from crawler.summary import format_summary
 
@@ -102,7 +104,9 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str) -> int:
     prepare_workers(settings)
     try:
         process = CrawlerProcess(settings)
-        process.crawl(WorkerCrawler(NewsSpider, settings, membership))
+        if spider is None:
+            spider = ArchiveSpider if membership.cluster.reads_archives() else NewsSpider
+        process.crawl(WorkerCrawler(spider, settings, membership))
         tune_for_crawl()
         process.start()
     finally:

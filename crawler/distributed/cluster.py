@@ -50,7 +50,8 @@ return {added}
 """
 
 
-# KEYS: inflight hash, requests, inflight-seeds hash, seeds. Puts everything a worker had taken back.
+# KEYS: inflight hash, requests, inflight-seeds hash, seeds, inflight-archives hash, archives. Puts everything a
+# worker had taken back (an archive file at the front of its queue: it is taken over from its checkpoint first).
 _REQUEUE = """
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
@@ -62,7 +63,17 @@ redis.call('DEL', KEYS[1])
 local seeds = redis.call('HKEYS', KEYS[3])
 for _, s in ipairs(seeds) do redis.call('RPUSH', KEYS[4], s) end
 redis.call('DEL', KEYS[3])
-return {#all / 2, #seeds}
+local archives = redis.call('HKEYS', KEYS[5])
+for _, a in ipairs(archives) do redis.call('LPUSH', KEYS[6], a) end
+redis.call('DEL', KEYS[5])
+return {#all / 2, #seeds + #archives}
+"""
+
+# KEYS: archives, inflight-archives hash. The next archive file to read, into the worker's in-flight hash.
+_TAKE_ARCHIVE = """
+local a = redis.call('LPOP', KEYS[1])
+if a then redis.call('HSET', KEYS[2], a, '1') end
+return a
 """
 
 
@@ -91,6 +102,7 @@ class Cluster:
         self._flush = client.register_script(_FLUSH)
         self._requeue = client.register_script(_REQUEUE)
         self._take_seed = client.register_script(_TAKE_SEED)
+        self._take_archive = client.register_script(_TAKE_ARCHIVE)
 
     # -- runs and seeds
 
@@ -106,7 +118,15 @@ class Cluster:
     def new_run(self, run_id: str | None = None) -> str:
         """Forget the previous run's frontier (queue, duplicate filter, targets); the state stays."""
         keys = self.keys
-        self.client.delete(keys.requests, keys.dupefilter, keys.seeds, keys.targets, keys.run)
+        self.client.delete(
+            keys.requests,
+            keys.dupefilter,
+            keys.seeds,
+            keys.targets,
+            keys.run,
+            keys.archives,
+            keys.archives_seen,
+        )
         run = run_id or new_run_id()
         self.client.set(keys.run, run)
         return run
@@ -180,6 +200,31 @@ class Cluster:
     def release_seed(self, worker: str, seed: int) -> None:
         self.client.hdel(self.keys.inflight_seeds(worker), seed)
 
+    # -- archive files (newscorpus warc --redis-url)
+
+    def push_archives(self, specs: Sequence[dict[str, Any]]) -> int:
+        """Queue archive files (``{"location", "size"}``) for the workers, each once a run; returns how many."""
+        added = 0
+        for spec in specs:
+            encoded = json.dumps(spec, sort_keys=True)
+            if self.client.sadd(self.keys.archives_seen, encoded):
+                self.client.rpush(self.keys.archives, encoded)
+                added += 1
+        return added
+
+    def take_archive(self, worker: str) -> dict[str, Any] | None:
+        """The next archive file for ``worker`` (kept in its in-flight hash until released), None when none."""
+        raw = self._take_archive(keys=[self.keys.archives, self.keys.inflight_archives(worker)])
+        return json.loads(raw) if raw is not None else None
+
+    def reads_archives(self) -> bool:
+        """Whether the current run is one of archive files (``newscorpus warc --redis-url`` pushed some)."""
+        return bool(self.client.exists(self.keys.archives_seen))
+
+    def release_archive(self, worker: str, spec: dict[str, Any]) -> None:
+        """``worker`` has every record of this file done."""
+        self.client.hdel(self.keys.inflight_archives(worker), json.dumps(spec, sort_keys=True))
+
     # -- requests
 
     def flush(
@@ -220,10 +265,17 @@ class Cluster:
         self.client.hdel(self.keys.inflight(worker), field)
 
     def requeue(self, worker: str) -> tuple[int, int]:
-        """Everything ``worker`` took and did not finish goes back: (requests, seeds)."""
+        """Everything ``worker`` took and did not finish goes back: (requests, seeds and archive files)."""
         keys = self.keys
         requests, seeds = self._requeue(
-            keys=[keys.inflight(worker), keys.requests, keys.inflight_seeds(worker), keys.seeds]
+            keys=[
+                keys.inflight(worker),
+                keys.requests,
+                keys.inflight_seeds(worker),
+                keys.seeds,
+                keys.inflight_archives(worker),
+                keys.archives,
+            ]
         )
         return int(requests), int(seeds)
 
@@ -233,16 +285,23 @@ class Cluster:
         pipe = self.client.pipeline(transaction=False)
         pipe.zcard(keys.requests)
         pipe.llen(keys.seeds)
+        pipe.llen(keys.archives)
         pipe.hkeys(keys.workers)
-        queued, seeds, workers = pipe.execute()
+        queued, seeds, archives, workers = pipe.execute()
         inflight = 0
         if workers:
             pipe = self.client.pipeline(transaction=False)
             for worker in workers:
                 pipe.hlen(keys.inflight(worker.decode()))
                 pipe.hlen(keys.inflight_seeds(worker.decode()))
+                pipe.hlen(keys.inflight_archives(worker.decode()))
             inflight = sum(pipe.execute())
-        return {"queued": int(queued), "seeds": int(seeds), "inflight": int(inflight)}
+        return {
+            "queued": int(queued),
+            "seeds": int(seeds),
+            "archives": int(archives),
+            "inflight": int(inflight),
+        }
 
     # -- workers
 

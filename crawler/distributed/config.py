@@ -49,6 +49,8 @@ class Keys:
         self.run = f"{namespace}:run"
         self.workers = f"{namespace}:workers"
         self.counter = f"{namespace}:sequence"
+        self.archives = f"{namespace}:archives"
+        self.archives_seen = f"{namespace}:archives-seen"
 
     def alive(self, worker: str) -> str:
         return f"{self.namespace}:alive:{worker}"
@@ -58,6 +60,9 @@ class Keys:
 
     def inflight_seeds(self, worker: str) -> str:
         return f"{self.namespace}:inflight-seeds:{worker}"
+
+    def inflight_archives(self, worker: str) -> str:
+        return f"{self.namespace}:inflight-archives:{worker}"
 
     def reaping(self, worker: str) -> str:
         return f"{self.namespace}:reaping:{worker}"

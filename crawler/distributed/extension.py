@@ -60,6 +60,8 @@ class WorkerExtension:
 
     def start_requests(self, spider: Any) -> Iterator[Request]:
         """Start requests of the seeds this worker takes; a seed is released once its requests are queued."""
+        if not hasattr(spider, "start_requests_for_profiles"):
+            return  # a run of archive files: the archive spider takes its files itself
         while (seed := self.cluster.take_seed(self.worker)) is not None:
             try:
                 yield from spider.start_requests_for_profiles([seed])

@@ -24,6 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.archives.http import content_type
 from crawler.article_urls import ArticleUrlClassifier, UrlKind
 from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_feed, parse_sitemap
 from crawler.distributed.config import DistributedConfig
@@ -261,9 +262,9 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
         index = response.meta["profile"]
         profile = self.profiles[index]
-        content_type = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
-        if not isinstance(response, TextResponse) or (content_type and content_type not in HTML_TYPES):
-            detail = content_type.decode("latin-1") or type(response).__name__
+        mime = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
+        if not isinstance(response, TextResponse) or (mime and mime not in HTML_TYPES):
+            detail = mime.decode("latin-1") or type(response).__name__
             self._reject(
                 response.url, "fetch", "not-html", detail, response.meta.get("newscorpus_requested_url")
             )
@@ -276,6 +277,7 @@ class NewsSpider(scrapy.Spider):
             # Bytes, not response.text: Scrapy decodes by the declared charset and replaces what does not
             # fit, so a page labelled UTF-8 but written in windows-1252 would lose its accents for good.
             record.HTML: response.body,
+            record.HTTP_CHARSET: content_type(list(_header_pairs(response)))[1],
             record.PRUNE_SELECTORS: list(profile.clutter_selectors),
             record.SOURCE_PRIORITY: profile.source_priority,
             record.EXPECTED_LANGUAGES: list(profile.languages),
@@ -377,6 +379,14 @@ class NewsSpider(scrapy.Spider):
         if requested_url:
             record["requested_url"] = requested_url
         self.crawler.signals.send_catch_log(page_rejected, record=record)
+
+
+def _header_pairs(response: Response) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        for value in values
+    ]
 
 
 def _origin(url: str) -> str:

@@ -22,11 +22,21 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.config import DistributedConfig
 from crawler.state.recovery import is_permanent_rejection, record_article, recover_unfinished_runs, repair_run
-from crawler.state.sqlite import DUPLICATE, REJECTED, UPDATED, WRITTEN, CrawlState, StateStore
+from crawler.state.sqlite import (
+    DUPLICATE,
+    INGESTED,
+    REJECTED,
+    UPDATED,
+    WRITTEN,
+    CrawlState,
+    StateStore,
+    archive_record_key,
+)
 from pipelines.clean.line_stores import LineCountStore, LineStoreSource, SQLiteLineStore
 from pipelines.dedupe.config import DedupeConfig
 from pipelines.dedupe.deduplicator import open_index
 from pipelines.dedupe.index.base import DedupeIndex, IndexSource
+from pipelines.record import REQUESTED_URL
 from pipelines.settings import RunOptions, from_settings, setting
 from pipelines.write.ledger import CrawlLedger
 from pipelines.write.writer import writer_config
@@ -113,9 +123,13 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
             reason = f"{record.get('stage')}/{record.get('reason')}"
             self.state.record(urls, REJECTED, run_id=run_id, reason=reason)
 
-    def release(self, requested_url: str | None) -> None:
-        if requested_url:
-            self.inflight.discard(requested_url)
+    def finished(self, item: dict[str, Any], run_id: str) -> None:
+        requested = item.get(REQUESTED_URL)
+        if requested:
+            self.inflight.discard(requested)
+        archived = item.get("warc")
+        if isinstance(archived, dict) and archived.get("record_id"):
+            self.state.record([archive_record_key(archived["record_id"])], INGESTED, run_id=run_id)
 
     # -- where the stages keep their data --------------------------------------------------------------------
 

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from crawler.state.sqlite import DUPLICATE, REJECTED, WRITTEN, CrawlState, StateStore
+from crawler.state.sqlite import (
+    DUPLICATE,
+    INGESTED,
+    REJECTED,
+    WRITTEN,
+    CrawlState,
+    StateStore,
+    archive_record_key,
+)
 from pipelines.dedupe.deduplicator import INDEX_FILE, open_index
 from pipelines.record import LASTMOD, REVISION_DIGEST
 from pipelines.text_stats import revision_digest
@@ -66,9 +74,11 @@ def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: s
     count = 0
     for record in _run_articles(run_dir, prefix):
         record_article(state, record, run_id)
+        _ingested(state, record, run_id)
         count += 1
     for record in read_jsonl(run_dir / "duplicates.jsonl"):
         state.record([record.get("url")], DUPLICATE, article_id=record.get("id"), run_id=run_id)
+        _ingested(state, record, run_id)
         count += 1
     for record in read_jsonl(run_dir / "rejected.jsonl"):
         if is_permanent_rejection(record):
@@ -79,7 +89,15 @@ def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: s
                 reason=f"{record.get('stage')}/{record.get('reason')}",
             )
             count += 1
+        _ingested(state, record, run_id)
     return count
+
+
+def _ingested(state: StateStore, line: dict[str, Any], run_id: str) -> None:
+    """An archived page's line in the run's files: its record is read, whatever its outcome."""
+    archived = line.get("warc")
+    if isinstance(archived, dict) and archived.get("record_id"):
+        state.record([archive_record_key(archived["record_id"])], INGESTED, run_id=run_id)
 
 
 def reconcile_dedupe_index(

@@ -3,7 +3,7 @@
 What it holds is what the SQLite state holds (page outcomes under every URL a page is known by, a ledger of
 runs), so a page written by one worker is skipped by all the others, and by every later run on the same
 Redis. Keys under ``<namespace>:state:``: ``pages`` (URL -> outcome), ``runs`` (``<run id>/<worker>`` ->
-ledger entry).
+ledger entry), ``archives`` (archive file -> how far it was read).
 
 Recording a page's outcome also confirms the dedupe decision about it (``pipelines.dedupe.index.redis``): both
 happen in one Lua script, so a worker killed at any moment leaves either both or neither.
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from crawler.state.sqlite import SeenPage, url_key
+from crawler.state.sqlite import ArchivePosition, SeenPage, url_key
 from pipelines.dates import utc_now
 from pipelines.dedupe.index.redis import pending_key
 
@@ -62,6 +62,7 @@ class RedisCrawlState:
         self.prefix = f"{namespace}:state"
         self._pages = f"{self.prefix}:pages"
         self._runs = f"{self.prefix}:runs"
+        self._archives = f"{self.prefix}:archives"
         self._pending = pending_key(namespace, worker or "-")
         self._record = client.register_script(_RECORD)
 
@@ -111,6 +112,24 @@ class RedisCrawlState:
         return sum(
             1 for _, raw in self.client.hscan_iter(self._pages, count=1000) if _outcome(raw) == outcome
         )
+
+    # -- archive files -----------------------------------------------------------------------------------
+
+    def archive_position(self, location: str) -> ArchivePosition | None:
+        raw = self.client.hget(self._archives, location)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return ArchivePosition(data.get("next_offset"), data.get("status") or "reading")
+
+    def save_archive_position(self, location: str, position: ArchivePosition, run_id: str | None) -> None:
+        entry = {
+            "next_offset": position.next_offset,
+            "status": position.status,
+            "run_id": run_id,
+            "worker": self.worker,
+        }
+        self.client.hset(self._archives, location, json.dumps(entry))
 
     # -- runs ledger -------------------------------------------------------------------------------------
 

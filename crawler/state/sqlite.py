@@ -26,7 +26,9 @@ from urllib.parse import urldefrag
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions an older newscorpus wrote that this one brings up to date (adding tables, never changing rows).
+MIGRATES_FROM = frozenset({1})
 
 #: Outcomes that end a page's story for good. Transient failures (timeouts, 5xx) are not recorded, so the
 #: next run tries again.
@@ -34,6 +36,8 @@ WRITTEN = "written"
 DUPLICATE = "duplicate"
 UPDATED = "updated"
 REJECTED = "rejected"
+#: An archive record read, whatever became of its page (its key: ``archive_record_key``).
+INGESTED = "ingested"
 
 
 class StateLocked(RuntimeError):
@@ -51,6 +55,20 @@ class SeenPage:
     fetched_at: str | None
     run_id: str | None
     revision: int
+
+
+@dataclass(frozen=True)
+class ArchivePosition:
+    """How far an archive file was read: the compressed offset of the next record to read (None: from the start,
+    for a file whose records cannot be sought to), and ``reading``, ``partial`` (its stream broke) or ``done``."""
+
+    next_offset: int | None
+    status: str
+
+
+def archive_record_key(record_id: str) -> str:
+    """The state key of an archive record: a record ingested once (by its WARC-Record-ID) is not read again."""
+    return "warc:" + record_id
 
 
 def url_key(url: str) -> str:
@@ -76,6 +94,10 @@ class StateStore(Protocol):
     def runs(self) -> list[dict[str, Any]]: ...
 
     def close(self) -> None: ...
+
+    def archive_position(self, location: str) -> ArchivePosition | None: ...
+
+    def save_archive_position(self, location: str, position: ArchivePosition, run_id: str | None) -> None: ...
 
 
 class CrawlState:
@@ -153,6 +175,25 @@ class CrawlState:
         with self.transaction():
             return self._db.execute("DELETE FROM pages WHERE run_id = ?", (run_id,)).rowcount
 
+    # -- archive files -----------------------------------------------------------------------------------
+
+    def archive_position(self, location: str) -> ArchivePosition | None:
+        """Where reading ``location`` goes on (its next record's offset) and whether it is done."""
+        row = self._db.execute(
+            "SELECT next_offset, status FROM archives WHERE location = ?", (location,)
+        ).fetchone()
+        return ArchivePosition(row[0], row[1]) if row else None
+
+    def save_archive_position(self, location: str, position: ArchivePosition, run_id: str | None) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO archives (location, next_offset, status, run_id, updated_at) VALUES (?, ?, ?, ?,"
+                " strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) ON CONFLICT(location) DO UPDATE SET"
+                " next_offset=excluded.next_offset, status=excluded.status, run_id=excluded.run_id,"
+                " updated_at=excluded.updated_at",
+                (location, position.next_offset, position.status, run_id),
+            )
+
     # -- runs ledger -------------------------------------------------------------------------------------
 
     def begin_run(self, run_id: str, run_dir: str, resumed: bool = False) -> None:
@@ -205,6 +246,11 @@ class CrawlState:
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) in MIGRATES_FROM:
+                # The tables this version adds were created above (CREATE TABLE IF NOT EXISTS).
+                self._db.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+                )
             elif int(row[0]) != SCHEMA_VERSION:
                 raise RuntimeError(
                     f"{self.folder}: state schema version {row[0]}, this newscorpus reads {SCHEMA_VERSION}"
@@ -220,6 +266,9 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS pages_article ON pages (article_id)",
     "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, run_dir TEXT, status TEXT, started_at TEXT,"
     " finished_at TEXT, resumes INTEGER NOT NULL DEFAULT 0, pid INTEGER, counts TEXT)",
+    # Archive files read (newscorpus warc): where to go on in each, and whether it is done.
+    "CREATE TABLE IF NOT EXISTS archives (location TEXT PRIMARY KEY, next_offset INTEGER, status TEXT NOT NULL,"
+    " run_id TEXT, updated_at TEXT)",
 )
 
 

@@ -11,14 +11,14 @@ from typing import Any
 from lxml import html as lxml_html
 
 from pipelines.dates import parse_date
-from pipelines.drops import NotAnArticle, NoText, PublishedBeforeSince, UnreadablePage
+from pipelines.drops import NotAnArticle, NoText, PublishedAfterUntil, PublishedBeforeSince, UnreadablePage
 from pipelines.extract.config import ExtractConfig
 from pipelines.extract.decode import decode_html
 from pipelines.extract.main_text import _WORD, _main_text
 from pipelines.extract.metadata import ARTICLE_TYPES, NON_ARTICLE_TYPES, Metadata, extract_metadata
 from pipelines.extract.parse import parse_html, strip_inert
 from pipelines.extract.prune import prune_tree
-from pipelines.record import DATE_HINT, DATE_HINT_SOURCE, HTML, PRUNE_SELECTORS, article_id
+from pipelines.record import DATE_HINT, DATE_HINT_SOURCE, HTML, HTTP_CHARSET, PRUNE_SELECTORS, article_id
 from pipelines.text_stats import count_words
 from pipelines.urls import domain_of
 
@@ -92,10 +92,13 @@ def extract_article(
     date_hint_source: str | None = None,
     fetched_at: str | None = None,
     config: ExtractConfig | None = None,
+    declared_charset: str | None = None,
 ) -> Extracted:
-    """Extract one article; raises ``UnreadablePage``, ``NotAnArticle`` or ``NoText`` when there is none."""
+    """Extract one article; raises ``UnreadablePage``, ``NotAnArticle`` or ``NoText`` when there is none.
+
+    ``declared_charset``: the charset of the HTTP ``Content-Type`` header, when the page came with one."""
     config = config or ExtractConfig()
-    text_html = decode_html(html, config.max_bytes)
+    text_html = decode_html(html, config.max_bytes, declared_charset)
     tree = parse_html(text_html)
     try:
         meta = extract_metadata(
@@ -150,6 +153,18 @@ def published_before(date_published: str | None, since: date | None) -> bool:
     return day < since
 
 
+def published_after(date_published: str | None, until: date | None) -> bool:
+    """True when the article has a date and it is later than ``until`` (undated articles are kept)."""
+    if until is None or not date_published:
+        return False
+    parsed = parse_date(date_published)
+    if parsed is None:
+        return False
+    moment = parsed[0]
+    day = moment.date() if hasattr(moment, "date") and callable(moment.date) else moment
+    return day > until
+
+
 def parse_since(value: str | None) -> date | None:
     if not value:
         return None
@@ -161,7 +176,10 @@ def parse_since(value: str | None) -> date | None:
 
 
 def fill_record(
-    item: dict[str, Any], config: ExtractConfig | None = None, since: date | None = None
+    item: dict[str, Any],
+    config: ExtractConfig | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> dict[str, Any]:
     """Run ``extract_article`` on an item dict and fill the record fields (shared by the crawl and the CLI)."""
     html = item.pop(HTML, None)
@@ -176,6 +194,7 @@ def fill_record(
         date_hint_source=item.pop(DATE_HINT_SOURCE, None),
         fetched_at=item.get("fetched_at"),
         config=config,
+        declared_charset=item.pop(HTTP_CHARSET, None),
     )
     canonical = result.canonical_url or url
     item["id"] = article_id(canonical)
@@ -194,4 +213,6 @@ def fill_record(
     item["source"] = item.get("source") or "live"
     if published_before(result.date_published, since):
         raise PublishedBeforeSince(f"published {result.date_published}, before {since}")
+    if published_after(result.date_published, until):
+        raise PublishedAfterUntil(f"published {result.date_published}, after {until}")
     return item

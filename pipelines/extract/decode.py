@@ -29,8 +29,11 @@ _MARKUP = re.compile(
 )
 
 
-def decode_html(raw: str | bytes, max_bytes: int = 8 << 20) -> str:
-    """The page as text; raises ``UnreadablePage`` for binary, undecodable, oversized or non-HTML input."""
+def decode_html(raw: str | bytes, max_bytes: int = 8 << 20, declared_charset: str | None = None) -> str:
+    """The page as text; raises ``UnreadablePage`` for binary, undecodable, oversized or non-HTML input.
+
+    ``declared_charset``: the charset the HTTP ``Content-Type`` header gives, if any; it comes before the page's
+    own ``<meta charset>`` (as in browsers), after a BOM and after UTF-8 that decodes cleanly."""
     if raw is None:
         raise UnreadablePage("empty body")
     if isinstance(raw, bytes | bytearray):
@@ -42,7 +45,7 @@ def decode_html(raw: str | bytes, max_bytes: int = 8 << 20) -> str:
         head = data[:4096]
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise UnreadablePage("binary content")
-        text = _decode_bytes(data)
+        text = _decode_bytes(data, declared_charset)
     else:
         text = raw
         if len(text) > max_bytes:
@@ -58,7 +61,22 @@ def decode_html(raw: str | bytes, max_bytes: int = 8 << 20) -> str:
     return repair_mojibake(text)
 
 
-def _decode_bytes(data: bytes) -> str:
+def _charset(name: str | None) -> str | None:
+    """A codec name Python knows for a declared charset (the Latin-1 family read as cp1252, as browsers do);
+    None for UTF-8 (already tried) and for names no codec has."""
+    if not name:
+        return None
+    name = name.strip().lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    if name in ("utf-8", "utf8"):
+        return None
+    return "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
+
+
+def _decode_bytes(data: bytes, declared_charset: str | None = None) -> str:
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -72,18 +90,12 @@ def _decode_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     match = _META_CHARSET.search(data[:4096])
-    if match:
-        name = match.group(1).decode("ascii", "ignore").lower()
+    meta = match.group(1).decode("ascii", "ignore") if match else None
+    for name in dict.fromkeys(filter(None, (_charset(declared_charset), _charset(meta)))):
         try:
-            codecs.lookup(name)
-        except LookupError:
-            name = ""
-        if name and name not in ("utf-8", "utf8"):
-            name = "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii") else name
-            try:
-                return data.decode(name)
-            except (UnicodeDecodeError, LookupError):
-                pass
+            return data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
     try:
         from charset_normalizer import from_bytes
 

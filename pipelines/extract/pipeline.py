@@ -29,9 +29,11 @@ class ExtractPipeline:
         since: date | None = None,
         stats: Any = None,
         work: PageWork | None = None,
+        until: date | None = None,
     ) -> None:
         self.config = config or ExtractConfig()
         self.since = since
+        self.until = until
         self.stats = stats
         self.work = work or PageWork(WorkerPool(0))
 
@@ -46,8 +48,10 @@ class ExtractPipeline:
         if settings.get("LOG_LEVEL") != "DEBUG":
             # trafilatura warns on every page without text; our drop reasons record it once per page already.
             logging.getLogger("trafilatura").setLevel(logging.ERROR)
-        since = from_settings(CorpusOptions, settings).since
-        return cls(config, since.date() if since else None, crawler.stats, page_work(crawler))
+        options = from_settings(CorpusOptions, settings)
+        since = options.since.date() if options.since else None
+        until = options.until.date() if options.until else None
+        return cls(config, since, crawler.stats, page_work(crawler), until)
 
     def task(self, url: str) -> PageTask:
         """The page task for a page at ``url``, with the later stages that run in this crawl."""
@@ -55,7 +59,7 @@ class ExtractPipeline:
         language = plan.language_task()
         if language is not None and (speculation is None or not speculation.wanted(domain_of(url))):
             language = None
-        return PageTask(self.config, self.since, plan.clean, language)
+        return PageTask(self.config, self.since, plan.clean, language, self.until)
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         result = await self.work.pool.run(run_page_task, self.task(item.get("url") or ""), item)

@@ -40,6 +40,7 @@ class CrawlLedger:
         """A page is in ``rejected.jsonl`` with ``record``; the crawl decides whether that is final."""
         raise NotImplementedError
 
-    def release(self, requested_url: str | None) -> None:
-        """The page requested as ``requested_url`` has its outcome: it is no longer in flight."""
+    def finished(self, item: dict[str, Any], run_id: str) -> None:
+        """The page ``item`` has its outcome, whatever it is (written, a copy, rejected): it is no longer in
+        flight, and an archived page's record is not to be read again."""
         raise NotImplementedError

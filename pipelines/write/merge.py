@@ -313,10 +313,12 @@ def write_combined(
     status = "finished" if all(s == "finished" for s in statuses.values()) else "interrupted"
     if any(s == "stopped" for s in statuses.values()) and status != "finished":
         status = "stopped" if all(s in ("finished", "stopped") for s in statuses.values()) else status
+    archives = [a for w in workers for a in manifests[w].get("archives") or []]
     manifest = {
         "run_id": run_dir.name,
         "status": status,
         "distributed": True,
+        "source": "warc" if archives else "live",
         "started_at": min((m.get("started_at") or "") for m in manifests.values()),
         "finished_at": max((m.get("finished_at") or "") for m in manifests.values()),
         "merged_at": utc_now(),
@@ -343,9 +345,10 @@ def write_combined(
             for w in workers
         ],
         "merge": merge_info,
-        "source": "live",
         "stats": _summed_stats(manifests.values()),
     }
+    if archives:
+        manifest["archives"] = archives  # each file once: one worker read it (a killed one's, the taker too)
     write_json_atomic(run_dir / "manifest.json", manifest)
     write_dataset_card(run_dir, manifest)
     return manifest

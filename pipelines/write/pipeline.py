@@ -153,8 +153,8 @@ class WritePipeline:
             self.ledger.rejected(urls, line, self.run_id)
 
     def _release(self, item: dict[str, Any]) -> None:
-        if self.ledger is not None and item.get(REQUESTED_URL):
-            self.ledger.release(item[REQUESTED_URL])
+        if self.ledger is not None:
+            self.ledger.finished(item, self.run_id)
 
     def close_spider(self, spider: Any = None) -> None:
         """Nothing to do yet: the run is finished in ``spider_closed``, the first moment the reason is known."""

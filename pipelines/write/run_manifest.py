@@ -13,6 +13,9 @@ _RUN_STATUS = {
     "redis-error": "interrupted",
 }
 
+#: The stats key under which a run that reads archives leaves its account of each file.
+ARCHIVE_FILES_STAT = "newscorpus/warc/files"
+
 #: Scrapy settings that shape what a crawl fetches, recorded with ours.
 _SCRAPY_SETTINGS = (
     "USER_AGENT",
@@ -36,7 +39,8 @@ def run_status(reason: str) -> str:
 def manifest_extra(crawler: Any, spider: Any, reason: str) -> dict[str, Any]:
     """The crawl's part of the manifest: status, close reason, targets, our stats and Scrapy's fetch counts,
     and the settings given (ours that were set, Scrapy's that shape the fetching)."""
-    stats = crawler.stats.get_stats()
+    stats = dict(crawler.stats.get_stats())
+    archives = stats.pop(ARCHIVE_FILES_STAT, None)
     newscorpus_stats = {k: v for k, v in sorted(stats.items()) if k.startswith("newscorpus/")}
     fetch_stats = {
         k: v
@@ -50,15 +54,18 @@ def manifest_extra(crawler: Any, spider: Any, reason: str) -> dict[str, Any]:
         for key in sorted(settings.attributes)
         if key.startswith("NEWSCORPUS_") or key in _SCRAPY_SETTINGS
     }
-    return {
+    extra = {
         "status": run_status(reason),
         "finish_reason": reason,
-        "source": "live",
+        "source": "warc" if archives is not None else "live",
         "spider": getattr(spider, "name", None),
         "targets": getattr(spider, "target_names", None),
         "stats": {**newscorpus_stats, **fetch_stats},
         "settings": _jsonable(used),
     }
+    if archives is not None:
+        extra["archives"] = archives  # each file read: records by type, skips by reason, digests, breaks
+    return extra
 
 
 def _jsonable(value: Any) -> Any:

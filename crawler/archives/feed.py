@@ -1,0 +1,157 @@
+"""Archive files read in a thread of their own, their pages handed to the crawl as items through a bounded queue.
+
+Why a thread: reading and decompressing a gigabyte of records takes seconds of CPU; on the reactor thread it
+would stall every stage waiting on the worker pool. The queue bounds what is read ahead (memory), and the thread
+stops between records when asked.
+
+An item is what the news spider makes of a fetched page (``url``, ``fetched_at``, the page bytes and the HTTP
+charset under the private keys of ``pipelines.record``), plus ``source: warc`` and the public ``warc`` pointer
+(file, offset, length, record id, date, truncation) so that seeking to ``offset`` in ``file`` reads the record back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.archives.filters import RecordFilter
+from crawler.archives.http import content_type, decoded_payload
+from crawler.archives.records import Entry, Reading, read_entries
+from crawler.archives.sources import ArchiveFile
+from pipelines import record
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FileStart:
+    archive: ArchiveFile
+    offset: int
+
+
+@dataclass
+class Page:
+    item: dict[str, Any]
+
+
+@dataclass
+class FileEnd:
+    archive: ArchiveFile
+    reading: Reading
+
+
+Message = FileStart | Page | FileEnd | None
+
+
+def page_item(archive: ArchiveFile, entry: Entry) -> dict[str, Any] | str:
+    """The item of an archived page, or why it cannot be one (its content encoding cannot be removed)."""
+    assert entry.http is not None and entry.payload is not None
+    body, left = decoded_payload(entry.payload, entry.http.headers)
+    if left is not None:
+        return f"encoding-{left}"
+    head = entry.head
+    _, charset = content_type(entry.http.headers)
+    url = head.target_uri or ""
+    return {
+        "url": url,
+        "fetched_at": head.date,
+        "source": "warc",
+        "warc": {
+            "file": archive.location,
+            "offset": head.offset if entry.length is not None else None,
+            "length": entry.length,
+            "record_id": head.record_id,
+            "date": head.date,
+            "truncated": head.truncated,
+        },
+        record.HTML: body,
+        record.HTTP_CHARSET: charset,
+        record.REQUESTED_URL: url,
+        record.ARCHIVE_POSITION: (archive.location, head.offset),
+    }
+
+
+NextFile = Callable[[], "tuple[ArchiveFile, int] | None"]
+
+
+class Feeder(threading.Thread):
+    """Reads the files ``next_file`` gives (each from its offset, until it gives None) and puts :data:`Message` s
+    on ``messages``, ending with None. ``bytes_read``: compressed bytes read so far, for progress."""
+
+    def __init__(
+        self,
+        files: Sequence[tuple[ArchiveFile, int]] | NextFile,
+        record_filter: RecordFilter,
+        queue_size: int = 64,
+    ) -> None:
+        super().__init__(name="archive-reader", daemon=True)
+        if callable(files):
+            self.next_file: NextFile = files
+        else:
+            listed = iter(list(files))
+            self.next_file = lambda: next(listed, None)
+        self.filter = record_filter
+        self.messages: queue.Queue[Message] = queue.Queue(maxsize=queue_size)
+        self.bytes_read = 0
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Stop between records; whatever waits on the queue gets None."""
+        self._stop.set()
+
+    def _put(self, message: Message) -> bool:
+        while not self._stop.is_set():
+            try:
+                self.messages.put(message, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(self) -> None:
+        done = 0
+        try:
+            while not self._stop.is_set():
+                planned = self.next_file()
+                if planned is None:
+                    break
+                archive, offset = planned
+                if not self._put(FileStart(archive, offset)):
+                    break
+                reading = Reading()
+                for entry in read_entries(
+                    archive, offset, self.filter.head, self.filter.http, reading, self.filter.max_bytes
+                ):
+                    if self._stop.is_set():
+                        break
+                    if entry.head.offset is not None and entry.head.offset >= offset:
+                        self.bytes_read = done + entry.head.offset - offset
+                    self._entry(archive, entry, reading)
+                done += reading.bytes_read
+                self.bytes_read = done
+                if not self._put(FileEnd(archive, reading)):
+                    break
+        except Exception:  # a reader bug must end the run with a reason, not hang it
+            logger.exception("reading the archives failed")
+        finally:
+            with contextlib.suppress(queue.Full):
+                self.messages.put(None, timeout=5)
+
+    def _entry(self, archive: ArchiveFile, entry: Entry, reading: Reading) -> None:
+        if entry.skipped is not None:
+            if entry.skipped != "not-a-response":  # requests, metadata, warcinfo: counted by type already
+                reading.skipped[entry.skipped] += 1
+            return
+        item = page_item(archive, entry)
+        if isinstance(item, str):
+            reading.skipped[item] += 1
+            return
+        reading.pages += 1
+        if entry.head.truncated:
+            reading.truncated += 1
+        self._put(Page(item))
