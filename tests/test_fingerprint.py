@@ -137,7 +137,7 @@ def test_overlap_equals_its_definition_to_the_last_bit() -> None:
         # Below the caller's containment floor only ``start`` is left out (1.0); every other score is the same.
         floor = float(rng.random())
         cut = overlap(fa, fb, min_containment=floor)
-        assert cut == (expected if expected.containment >= floor else replace(expected, start=1.0))
+        assert cut == (expected if expected.containment >= floor else replace(expected, start=1.0, top=1.0))
 
 
 def test_fingerprint_carries_its_band_keys() -> None:

@@ -45,7 +45,7 @@ def flattened(candidate: str, current: str) -> bool:
     """True when ``candidate`` has lost the paragraph structure ``current`` has: most of its text in one line,
     longer than any paragraph of ``current``."""
     mine, theirs = lines_of(current), lines_of(candidate)
-    if len(mine) < 3 or not theirs:
+    if len(mine) < 2 or not theirs:
         return False
     longest = max(len(line) for line in theirs)
     return longest > 0.5 * sum(len(line) for line in theirs) and longest > 2 * max(len(line) for line in mine)
