@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
 
 DATA_ROOT = ROOT.parent / "shared" / "benchmarks" / "extraction"
 SETS = ("scrapinghub", "l3s-gn1", "wcxb-dev")
+DEFAULT_DATA = DATA_ROOT / "scrapinghub"  # the set the throughput benchmarks run on
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "extraction.json"
 
 #: On every set: F1 at least ``f1_lead`` above trafilatura's better mode on that set, at most
