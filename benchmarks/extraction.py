@@ -1,11 +1,16 @@
-"""Article-body extraction benchmark: our extract+clean stages against bare trafilatura, on the same pages.
+"""Article-body extraction benchmark: our extract+clean stages against bare trafilatura, on three sets of real pages.
 
 Usage::
 
-    .venv/bin/python benchmarks/extraction.py                 # ../shared/benchmarks/extraction/scrapinghub
+    .venv/bin/python benchmarks/extraction.py                 # the three sets of ../shared/benchmarks/extraction
+    .venv/bin/python benchmarks/extraction.py --sets l3s-gn1  # some of them (comma-separated)
     .venv/bin/python benchmarks/extraction.py --data DIR      # any folder with html/<id>.html.gz + ground-truth.json
     .venv/bin/python benchmarks/extraction.py --worst 15      # also list the pages where we score worst
     .venv/bin/python benchmarks/extraction.py --show ID       # what we missed and added on one page
+
+Sets: ``scrapinghub`` (181 pages, the set the first rules were studied on), ``l3s-gn1`` (621 news pages of 2008),
+``wcxb-dev`` (788 article pages of 2025-26); each folder's README gives its gold conventions. A rule is general
+only if it holds on the three.
 
 Scoring (as the benchmark's README describes it, implemented here): tokens are ``\\w+`` matches; shingles are
 runs of 4 tokens counted as a multiset; per page tp/fp/fn are normalised so every page weighs the same;
@@ -14,8 +19,12 @@ whose token lists are identical.
 
 "Clutter left": a page counts when our output contains one of ``CLUTTER_PATTERNS`` that the true body does not.
 
+The difference with trafilatura's better mode on a set is bootstrapped page by page (the same resampled pages for
+both systems, ``BOOTSTRAP`` draws): the 95% interval tells a real gain from noise.
+
 Speed is pages per second of CPU time (``time.process_time``) of this single process, so other load on the
-machine does not distort the comparison; all systems run in the same process on the same decoded pages.
+machine does not distort the comparison; all systems run in the same process on the same decoded pages
+(``benchmarks/pipeline.py`` is the speed benchmark of record).
 
 The page texts belong to their publishers: this script reads them at run time and writes only figures.
 """
@@ -37,16 +46,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "extraction" / "scrapinghub"
+DATA_ROOT = ROOT.parent / "shared" / "benchmarks" / "extraction"
+SETS = ("scrapinghub", "l3s-gn1", "wcxb-dev")
+DEFAULT_DATA = DATA_ROOT / "scrapinghub"  # the set the throughput benchmarks run on
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "extraction.json"
 
+#: On every set: F1 at least ``f1_lead`` above trafilatura's better mode on that set, at most
+#: ``clutter_share_max`` of the pages with clutter left.
 TARGETS = {
-    "f1": 0.975,
-    "precision": 0.970,
-    "recall": 0.975,
+    "f1_lead": 0.01,
     "clutter_share_max": 0.03,
-    "speed_ratio_min": 0.8,
 }
+TRAFILATURA_MODES = ("trafilatura", "trafilatura_precision")
+BOOTSTRAP = 2000
 
 _TOKEN = re.compile(r"\w+")
 
@@ -171,15 +183,41 @@ def load_pages(data: Path, limit: int | None = None) -> list[dict[str, str]]:
     return pages
 
 
-def ours() -> Callable[[str, str], str]:
-    """Our stages exactly as ``newscorpus extract --batch`` runs them (extract, clean, site line learning)."""
+#: Our chain with one rule switched off, for ``--ablate``: what each rule is worth on each set (recall above all:
+#: a rule that cuts article text shows as a recall gain when it is off).
+ABLATIONS: dict[str, dict[str, Any]] = {
+    "no-prune-generic": {"prune": {"generic": False}},
+    "no-prune-teasers": {"prune": {"teasers": False}},
+    "no-fallback": {"extract": {"fallback": False}},
+    "no-text-node-yardstick": {"extract": {"text_node_share": 0.0}},
+    "no-clean-tail": {"clean": {"tail": False}},
+    "no-clean-furniture": {"clean": {"furniture": False}},
+    "no-clean-edges": {"clean": {"edges": False}},
+    "no-site-lines": {"learned": False},
+}
+
+
+def ours(ablation: str | None = None) -> Callable[[str, str], str]:
+    """Our stages exactly as ``newscorpus extract --batch`` runs them (extract, clean, site line learning), or
+    with the rule ``ablation`` names switched off."""
+    from dataclasses import replace
+
     from pipelines import record
     from pipelines.clean.rules import CleanConfig
     from pipelines.clean.site_lines import BoilerplateConfig
     from pipelines.drops import Rejected
+    from pipelines.extract.config import ExtractConfig
     from pipelines.page_task import LocalChain
 
-    chain = LocalChain(clean=CleanConfig(), learned=BoilerplateConfig())
+    change = ABLATIONS[ablation] if ablation else {}
+    extract = ExtractConfig()
+    extract = replace(
+        extract, prune=replace(extract.prune, **change.get("prune", {})), **change.get("extract", {})
+    )
+    learned = BoilerplateConfig() if change.get("learned", True) else None
+    chain = LocalChain(
+        extract=extract, clean=replace(CleanConfig(), **change.get("clean", {})), learned=learned
+    )
 
     def run(html: str, url: str) -> str:
         item: dict[str, Any] = {"url": url, record.HTML: html}
@@ -205,10 +243,14 @@ SYSTEMS: dict[str, Callable[[], Callable[[str, str], str]]] = {
     "newscorpus": ours,
     "trafilatura": bare_trafilatura,
     "trafilatura_precision": lambda: bare_trafilatura(favor_precision=True),
+    **{f"newscorpus:{name}": (lambda name=name: ours(name)) for name in ABLATIONS},  # type: ignore[misc]
 }
+DEFAULT_SYSTEMS = ("newscorpus", "trafilatura", "trafilatura_precision")
 
 
-def run_benchmark(data: Path, systems: Iterable[str] = SYSTEMS, limit: int | None = None) -> dict[str, Any]:
+def run_benchmark(
+    data: Path, systems: Iterable[str] = DEFAULT_SYSTEMS, limit: int | None = None
+) -> dict[str, Any]:
     """Run every system on every page, interleaved page by page so that load on the machine during the run
     weighs on all systems alike; each call is timed in CPU time of this process."""
     pages = load_pages(data, limit)
@@ -274,82 +316,185 @@ def _show(page: dict[str, str], prediction: str) -> None:
         print("  +", run[:400])
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--data", type=Path, default=DEFAULT_DATA, help="folder with html/*.html.gz and ground-truth.json"
-    )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the figures (JSON)")
-    parser.add_argument(
-        "--systems", default=",".join(SYSTEMS), help="comma-separated subset of: " + ", ".join(SYSTEMS)
-    )
-    parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
-    parser.add_argument("--worst", type=int, default=0, help="list the N pages where we score worst")
-    parser.add_argument("--show", default=None, help="print what we missed and added on this page id")
-    args = parser.parse_args(argv)
+def bootstrap_difference(
+    ours: list[dict[str, float]], theirs: list[dict[str, float]], draws: int = BOOTSTRAP, seed: int = 1
+) -> dict[str, float]:
+    """F1 of ``ours`` minus F1 of ``theirs`` (the same pages, in the same order), with its 95% interval over
+    ``draws`` resamples of the pages and the share of resamples where the difference is not above zero."""
+    import numpy as np
 
-    if not (args.data / "ground-truth.json").exists():
-        print(f"benchmark data not found at {args.data}; nothing to measure (pass --data DIR)")
-        return 0
-    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    unknown = set(systems) - set(SYSTEMS)
-    if unknown:
-        parser.error(f"unknown systems: {', '.join(sorted(unknown))}")
+    def columns(scores: list[dict[str, float]]) -> tuple[Any, Any, Any, Any]:
+        prf = [page_prf(s) for s in scores]
+        p = np.array([x[0] if x[0] is not None else 0.0 for x in prf])
+        has_p = np.array([x[0] is not None for x in prf], dtype=float)
+        r = np.array([x[1] if x[1] is not None else 0.0 for x in prf])
+        has_r = np.array([x[1] is not None for x in prf], dtype=float)
+        return p, has_p, r, has_r
 
-    if args.show:
-        pages = [p for p in load_pages(args.data) if p["id"].startswith(args.show)]
-        extract = SYSTEMS[systems[0]]()
-        for page in pages:
-            _show(page, extract(page["html"], page["url"]))
-        return 0
+    def f1(cols: tuple[Any, Any, Any, Any], idx: Any) -> Any:
+        p, has_p, r, has_r = cols
+        mp = p[idx].sum(axis=-1) / np.maximum(has_p[idx].sum(axis=-1), 1)
+        mr = r[idx].sum(axis=-1) / np.maximum(has_r[idx].sum(axis=-1), 1)
+        return np.where(mp + mr > 0, 2 * mp * mr / np.maximum(mp + mr, 1e-12), 0.0)
 
-    results = run_benchmark(args.data, systems, args.limit)
+    a, b = columns(ours), columns(theirs)
+    n = len(ours)
+    whole = np.arange(n)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(draws, n))
+    diffs = f1(a, idx) - f1(b, idx)
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return {
+        "difference": float(f1(a, whole) - f1(b, whole)),
+        "low": float(low),
+        "high": float(high),
+        "p_not_above": float(np.mean(diffs <= 0)),
+    }
+
+
+def set_report(data: Path, systems: list[str], limit: int | None = None) -> dict[str, Any]:
+    """Figures of every system on one set, the bootstrapped difference with trafilatura's better mode, the
+    targets, and the per-page figures (for ``--worst``)."""
+    results = run_benchmark(data, systems, limit)
     pages = results.pop("_pages")
-    print(f"{len(pages)} pages from {args.data}")
-    print(f"{'system':<24}{'F1':>8}{'P':>8}{'R':>8}{'acc':>8}{'clutter':>9}{'pages/s':>9}")
-    for name in systems:
-        f = results[name]["figures"]
-        print(
-            f"{name:<24}{f['f1']:>8.4f}{f['precision']:>8.4f}{f['recall']:>8.4f}{f['accuracy']:>8.3f}"
-            f"{f['clutter_share']:>8.1%}{f['pages_per_second']:>9.1f}"
-        )
     report: dict[str, Any] = {
-        "data": str(args.data),
+        "data": str(data),
         "pages": len(pages),
         "systems": {name: results[name]["figures"] for name in systems},
         "clutter_pages": {
             name: {pid: p["clutter"] for pid, p in results[name]["pages"].items() if p["clutter"]}
             for name in systems
         },
+        "_per_page": {name: results[name]["pages"] for name in systems},
     }
-    if "newscorpus" in results and "trafilatura" in results:
+    modes = [m for m in TRAFILATURA_MODES if m in results]
+    if "newscorpus" in results and modes:
+        best = max(modes, key=lambda m: results[m]["figures"]["f1"])
         ours_f = results["newscorpus"]["figures"]
-        ratio = ours_f["pages_per_second"] / results["trafilatura"]["figures"]["pages_per_second"]
-        checks = {
-            f"F1 >= {TARGETS['f1']}": ours_f["f1"] >= TARGETS["f1"],
-            f"precision >= {TARGETS['precision']}": ours_f["precision"] >= TARGETS["precision"],
-            f"recall >= {TARGETS['recall']}": ours_f["recall"] >= TARGETS["recall"],
+        ids = [page["id"] for page in pages]
+        report["better_trafilatura"] = best
+        report["bootstrap"] = bootstrap_difference(
+            [results["newscorpus"]["pages"][i]["score"] for i in ids],
+            [results[best]["pages"][i]["score"] for i in ids],
+        )
+        bar = results[best]["figures"]["f1"] + TARGETS["f1_lead"]
+        report["targets"] = {
+            f"F1 >= {bar:.3f} ({best} + {TARGETS['f1_lead']})": ours_f["f1"] >= bar,
             f"clutter left <= {TARGETS['clutter_share_max']:.0%}": ours_f["clutter_share"]
             <= TARGETS["clutter_share_max"],
-            f"speed >= {TARGETS['speed_ratio_min']}x bare trafilatura ({ratio:.2f}x)": ratio
-            >= TARGETS["speed_ratio_min"],
         }
-        report["speed_ratio"] = ratio
-        report["targets"] = checks
-        print("targets:")
-        for label, ok in checks.items():
-            print(f"  [{'met' if ok else 'MISSED'}] {label}")
-    if args.worst and systems:
-        name = systems[0]
-        worst = sorted(results[name]["pages"].items(), key=lambda kv: kv[1]["f1"])[: args.worst]
-        print(f"worst pages for {name}:")
-        for pid, p in worst:
-            prec = "-" if p["precision"] is None else f"{p['precision']:.3f}"
-            rec = "-" if p["recall"] is None else f"{p['recall']:.3f}"
-            print(f"  {pid[:12]} F1 {p['f1']:.3f} P {prec} R {rec} {p['clutter'] or ''}")
-        for pid, p in results[name]["pages"].items():
-            if p["clutter"]:
-                print(f"  clutter {pid[:12]} {p['clutter']}")
+        report["speed_ratio"] = (
+            ours_f["pages_per_second"] / results["trafilatura"]["figures"]["pages_per_second"]
+            if "trafilatura" in results
+            else None
+        )
+    return report
+
+
+def print_set(name: str, report: dict[str, Any], systems: list[str]) -> None:
+    print(f"\n== {name}: {report['pages']} pages from {report['data']}")
+    print(f"{'system':<36}{'F1':>8}{'P':>8}{'R':>8}{'acc':>8}{'clutter':>14}{'pages/s':>9}")
+    ours_f = report["systems"].get("newscorpus")
+    for system in systems:
+        f = report["systems"][system]
+        clutter = f"{len(report['clutter_pages'][system])} ({f['clutter_share']:.1%})"
+        delta = ""
+        if system.startswith("newscorpus:") and ours_f:  # an ablation: what the rule is worth
+            delta = f"  rule off: F1 {f['f1'] - ours_f['f1']:+.4f}, R {f['recall'] - ours_f['recall']:+.4f}"
+        print(
+            f"{system:<36}{f['f1']:>8.4f}{f['precision']:>8.4f}{f['recall']:>8.4f}{f['accuracy']:>8.3f}"
+            f"{clutter:>14}{f['pages_per_second']:>9.1f}{delta}"
+        )
+    if "bootstrap" in report:
+        b = report["bootstrap"]
+        print(
+            f"newscorpus - {report['better_trafilatura']}: {b['difference']:+.4f} F1, 95% interval "
+            f"[{b['low']:+.4f}, {b['high']:+.4f}] over {BOOTSTRAP} page resamples"
+        )
+    for label, ok in report.get("targets", {}).items():
+        print(f"  [{'met' if ok else 'MISSED'}] {label}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated sets of {DATA_ROOT}")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="one folder with html/*.html.gz and ground-truth.json instead"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the figures (JSON)")
+    parser.add_argument(
+        "--systems",
+        default=",".join(DEFAULT_SYSTEMS),
+        help="comma-separated subset of: " + ", ".join(SYSTEMS),
+    )
+    parser.add_argument(
+        "--ablate",
+        action="store_true",
+        help="also run our chain with each rule off (ABLATIONS), one at a time",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages of each set")
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages where we score worst")
+    parser.add_argument("--show", default=None, help="print what we missed and added on this page id")
+    args = parser.parse_args(argv)
+
+    folders = (
+        {args.data.name: args.data}
+        if args.data
+        else {s.strip(): DATA_ROOT / s.strip() for s in args.sets.split(",") if s.strip()}
+    )
+    folders = {name: path for name, path in folders.items() if (path / "ground-truth.json").exists()}
+    if not folders:
+        print(
+            f"benchmark data not found under {args.data or DATA_ROOT}; nothing to measure (pass --data DIR)"
+        )
+        return 0
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    if args.ablate:
+        systems += [f"newscorpus:{name}" for name in ABLATIONS if f"newscorpus:{name}" not in systems]
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown:
+        parser.error(f"unknown systems: {', '.join(sorted(unknown))}")
+
+    if args.show:
+        extract = SYSTEMS[systems[0]]()
+        for path in folders.values():
+            for page in load_pages(path):
+                if page["id"].startswith(args.show):
+                    _show(page, extract(page["html"], page["url"]))
+        return 0
+
+    report: dict[str, Any] = {"sets": {}, "targets_met": True}
+    for name, path in folders.items():
+        one = set_report(path, systems, args.limit)
+        per_page = one.pop("_per_page")
+        report["sets"][name] = one
+        print_set(name, one, systems)
+        report["targets_met"] &= all(one.get("targets", {"measured": False}).values())
+        if args.worst and systems:
+            worst = sorted(per_page[systems[0]].items(), key=lambda kv: kv[1]["f1"])[: args.worst]
+            print(f"worst pages for {systems[0]}:")
+            for pid, p in worst:
+                prec = "-" if p["precision"] is None else f"{p['precision']:.3f}"
+                rec = "-" if p["recall"] is None else f"{p['recall']:.3f}"
+                print(f"  {pid[:12]} F1 {p['f1']:.3f} P {prec} R {rec} {p['clutter'] or ''}")
+            for pid, kinds in one["clutter_pages"][systems[0]].items():
+                print(f"  clutter {pid[:12]} {kinds}")
+    if len(folders) > 1:
+        print(
+            f"\n{'set':<14}{'newscorpus':>12}{'better trafilatura':>20}{'difference [95%]':>28}{'clutter':>9}"
+        )
+        for name, one in report["sets"].items():
+            if "bootstrap" not in one:
+                continue
+            b, best = one["bootstrap"], one["better_trafilatura"]
+            interval = f"{b['difference']:+.4f} [{b['low']:+.4f}, {b['high']:+.4f}]"
+            print(
+                f"{name:<14}{one['systems']['newscorpus']['f1']:>12.4f}"
+                f"{one['systems'][best]['f1']:>20.4f}"
+                f"{interval:>28}"
+                f"{one['systems']['newscorpus']['clutter_share']:>9.1%}"
+            )
+    print(f"\nall targets met: {report['targets_met']}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"figures written to {args.out}")

@@ -119,18 +119,27 @@ class Duplicate(DropItem):
 
     kind: ClassVar[str] = "duplicate"
 
-    def __init__(self, duplicate_of: str, score: float, duplicate_of_url: str | None = None) -> None:
+    def __init__(
+        self,
+        duplicate_of: str,
+        score: float,
+        duplicate_of_url: str | None = None,
+        relation: str | None = None,
+    ) -> None:
         self.duplicate_of = duplicate_of
         self.duplicate_of_url = duplicate_of_url
         self.score = score
+        self.relation = relation
         super().__init__(f"{self.kind} duplicate of {duplicate_of} ({score:.3f})", log_level="DEBUG")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.duplicate_of, self.score, self.duplicate_of_url))
+        return (type(self), (self.duplicate_of, self.score, self.duplicate_of_url, self.relation))
 
     def record(self, item: dict[str, Any]) -> dict[str, Any]:
         """The ``duplicates.jsonl`` line for this drop."""
-        return duplicate_record(item, self.kind, self.duplicate_of, self.score, self.duplicate_of_url)
+        return duplicate_record(
+            item, self.kind, self.duplicate_of, self.score, self.duplicate_of_url, self.relation
+        )
 
 
 class ExactDuplicate(Duplicate):
@@ -145,10 +154,20 @@ class RewordedDuplicate(Duplicate):
     kind = "reworded"
 
 
+#: ``relation`` of a duplicate by ``kind`` when the level alone says it (a ``near`` copy says it from its texts).
+RELATION_OF_KIND = {"exact": "copy", "reworded": "rewrite"}
+
+
 def duplicate_record(
-    item: dict[str, Any], kind: str, duplicate_of: str, score: float, duplicate_of_url: str | None = None
+    item: dict[str, Any],
+    kind: str,
+    duplicate_of: str,
+    score: float,
+    duplicate_of_url: str | None = None,
+    relation: str | None = None,
 ) -> dict[str, Any]:
-    """A ``duplicates.jsonl`` line: the dropped copy and the kept article it repeats."""
+    """A ``duplicates.jsonl`` line: the dropped copy, the kept article it repeats, and how (``kind``: the level of
+    the match; ``relation``: ``copy``, ``cut``, ``version`` or ``rewrite``)."""
     line = {
         "id": item.get("id"),
         "url": item.get("url"),
@@ -158,6 +177,7 @@ def duplicate_record(
         "score": round(float(score), 4),
         "duplicate_of": duplicate_of,
         "duplicate_of_url": duplicate_of_url,
+        "relation": relation or RELATION_OF_KIND.get(kind, "copy"),
     }
     if item.get("warc"):
         line["warc"] = item["warc"]  # an archived page: where its record is

@@ -361,3 +361,60 @@ def test_seed_pair_caught_and_daily8_copy_kept() -> None:
             assert [(r["id"], r["kind"] in ("reworded", "near")) for r in decisions[1].retract] == [
                 ("spun", True)
             ]
+
+
+# -- the strongest match, the end-of-run check, the relation of a copy -----------------------------------------
+
+
+def test_a_copy_joins_its_strongest_match_and_the_end_of_run_check_counts_kept_copies() -> None:
+    """The issue's case: two kept articles that repeat each other (one got past the stage); the identical twin of
+    one of them is its exact duplicate, never a near duplicate of the other, and the check reports the pair."""
+    text = story("rates-1")
+    dedup = Deduplicator()
+    assert dedup.check(item("a", text)).kind == "new"
+    blind = DedupeConfig(
+        near_containment=2.0, reworded_jaccard=2.0, cut_containment=2.0, version_containment=2.0
+    )
+    longer = text + "\n" + "\n".join(story("rates-2").strip().splitlines()[1:])
+    other = Deduplicator(blind, dedup.index, dedup.run_id)
+    assert other.check(item("c", longer)).kind == "new"  # kept beside "a", though "a" repeats most of it
+    twin = dedup.check(item("b", text))
+    assert (twin.kind, twin.duplicate_of) == ("exact", "a")
+    assert dedup.audit() == []  # this deduplicator kept only "a"
+    dedup.kept.add("c")
+    pairs = dedup.audit()
+    assert [(a, b, kind) for a, b, kind, _ in pairs] == [("a", "c", "near")]
+    assert dedup.counts["kept_near_pairs"] == 1
+
+
+def test_no_two_kept_articles_of_a_run_are_copies_of_each_other() -> None:
+    from benchmarks.dedupe_eval.generate import build
+
+    dedup = Deduplicator()
+    for n, record in enumerate(build()):
+        dedup.check(item(f"d{n}", record["text"], date_published=record.get("date_published")))
+    assert dedup.counts["near"] > 0 and dedup.audit() == []
+    dedup.close()
+    assert dedup.counts["kept_near_pairs"] == 0
+
+
+def test_cut_and_earlier_version_are_duplicates_of_the_full_story_which_is_kept() -> None:
+    full = story("rates-1")
+    lines = full.strip().splitlines()
+    cut = "\n".join(["Posted: March 4, 2024 9:30 AM", *lines[:3]])
+    earlier = "\n".join([lines[0], *lines[2:-2]])
+    for order in ((full, cut, earlier), (cut, earlier, full)):
+        dedup = Deduplicator()
+        decisions = [dedup.check(item(name, text)) for name, text in zip("fce", order, strict=True)]
+        kept = {name for name, d in zip("fce", decisions, strict=True) if d.keep} - {
+            r["id"] for d in decisions for r in d.retract
+        }
+        assert kept == {"fce"[order.index(full)]}
+        lines_out = [
+            d.drop().record(item(n, "x")) for n, d in zip("fce", decisions, strict=True) if not d.keep
+        ]
+        lines_out += [r for d in decisions for r in d.retract]
+        relations = {line["id"]: line["relation"] for line in lines_out}
+        assert relations["fce"[order.index(cut)]] == "cut"
+        assert relations["fce"[order.index(earlier)]] == "version"
+        assert all(line["kind"] == "near" for line in lines_out)

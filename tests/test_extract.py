@@ -468,3 +468,42 @@ def test_trafilatura_options_built_once_and_never_changed_by_a_call() -> None:
     assert info.misses == 1 and info.hits >= 1  # one mode on this page (the first pass), built once
     options = _extractor((("fast", True), ("favor_precision", True)))
     assert options.url is None and options.source is None and options.focus == "precision" and options.fast
+
+
+def test_fallback_never_flattens_nor_brings_furniture(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case of a page served as a site: the fallback's text was the article in one line, with the page's
+    furniture in front ("Inhalt ... Teilen ... Personen-Box aufklappen"). Paragraphs stay paragraphs, and what
+    the candidate adds above and below the first pass's text is kept only when it is prose."""
+    first = "\n".join(PARAGRAPHS[:2])
+    flat = "Inhalt Teilen Personen-Box aufklappen Personen-Box zuklappen " + " ".join(PARAGRAPHS)
+    _fake_modes(monkeypatch, {"precision": first, "recall": flat, "baseline": flat})
+    result = extract_article(article_page(), "https://harbour-gazette.test/a")
+    assert "Personen-Box" not in result.text and "Inhalt" not in result.text
+    assert all(p in result.text.splitlines() for p in PARAGRAPHS[:2])
+    assert max(len(line) for line in result.text.splitlines()) < len(" ".join(PARAGRAPHS))
+
+
+def test_fallback_keeps_added_prose_and_trims_added_furniture(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = "\n".join(PARAGRAPHS[1:2])
+    furnished = "\n".join(["Home", "Menu", *PARAGRAPHS, "Share on Facebook", "More stories"])
+    _fake_modes(monkeypatch, {"precision": first, "recall": furnished})
+    result = extract_article(article_page(), "https://harbour-gazette.test/a")
+    assert result.text.splitlines() == PARAGRAPHS
+
+
+def test_fallback_replaces_a_first_pass_that_took_no_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first pass that took a fixtures table or a menu is no article to protect: the prose candidate wins."""
+    table = "\n".join(["Monday Jan 21", "Liverpool v A Villa", "Tuesday Jan 22", "Tottenham v Arsenal"])
+    _fake_modes(monkeypatch, {"precision": table, "recall": "\n".join(PARAGRAPHS)})
+    result = extract_article(article_page(), "https://harbour-gazette.test/a")
+    assert result.text.splitlines() == PARAGRAPHS
+
+
+def test_an_unclosed_control_does_not_take_the_article_with_it() -> None:
+    """An unclosed ``<button>`` nests the rest of the page inside it; deleting it as an inert control deleted the
+    article. A control holding that much text is unwrapped; a real button is still removed."""
+    page = article_page().replace("<main>", "<main><button class='menu'>Menu", 1)
+    page = page.replace("</footer>", "</footer><button>Accept cookies</button>")
+    result = extract_article(page, "https://harbour-gazette.test/a")
+    assert all(p in result.text for p in PARAGRAPHS)
+    assert "Accept cookies" not in result.text

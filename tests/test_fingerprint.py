@@ -106,11 +106,13 @@ def _reference_overlap(a: Fingerprint, b: Fingerprint) -> Overlap:
 
     a_in_b = np.isin(sa, sb)
     inter = int(a_in_b.sum())
+    start_a, start_b = start(a_in_b), start(np.isin(sb, sa))
     return Overlap(
         inter / (len(sa) + len(sb) - inter),
         inter / min(len(sa), len(sb)),
         min(a.shingles, b.shingles) / max(a.shingles, b.shingles, 1),
-        max(start(a_in_b), start(np.isin(sb, sa))) if inter else 1.0,
+        max(start_a, start_b) if inter else 1.0,
+        (start_a if a.shingles > b.shingles else start_b) if inter else 1.0,
     )
 
 
@@ -135,7 +137,7 @@ def test_overlap_equals_its_definition_to_the_last_bit() -> None:
         # Below the caller's containment floor only ``start`` is left out (1.0); every other score is the same.
         floor = float(rng.random())
         cut = overlap(fa, fb, min_containment=floor)
-        assert cut == (expected if expected.containment >= floor else replace(expected, start=1.0))
+        assert cut == (expected if expected.containment >= floor else replace(expected, start=1.0, top=1.0))
 
 
 def test_fingerprint_carries_its_band_keys() -> None:

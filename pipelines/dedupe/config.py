@@ -37,6 +37,17 @@ class DedupeConfig:
     near_containment: float = setting("NEWSCORPUS_DEDUP_NEAR_CONTAINMENT", 0.8)
     near_min_ratio: float = setting("NEWSCORPUS_DEDUP_NEAR_MIN_RATIO", 0.2)
     near_max_start: float = setting("NEWSCORPUS_DEDUP_NEAR_MAX_START", 0.3)
+    #: near, a cut (an outlet that runs the first paragraphs of a wire story, its own furniture around them): the
+    #: shared part starts at the very top of the longer text (within ``cut_max_top``), and then a lower
+    #: containment, a shorter text and a later start in the shorter one (its furniture in front) are enough.
+    cut_containment: float = setting("NEWSCORPUS_DEDUP_CUT_CONTAINMENT", 0.6)
+    cut_min_ratio: float = setting("NEWSCORPUS_DEDUP_CUT_MIN_RATIO", 0.03)
+    cut_max_start: float = setting("NEWSCORPUS_DEDUP_CUT_MAX_START", 0.6)
+    cut_max_top: float = 0.05
+    #: near, a later version of a rolling story (paragraphs added on top): nearly all of the shorter text is in
+    #: the longer one, shared from at most this far into it.
+    version_containment: float = setting("NEWSCORPUS_DEDUP_VERSION_CONTAINMENT", 0.95)
+    version_max_start: float = setting("NEWSCORPUS_DEDUP_VERSION_MAX_START", 0.45)
     #: reworded: Jaccard of the two texts, containment of the shorter in the longer, and how far into
     #: either text the shared part may start.
     reworded_jaccard: float = setting("NEWSCORPUS_DEDUP_REWORDED_JACCARD", 0.28)

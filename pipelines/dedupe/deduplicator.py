@@ -20,8 +20,8 @@ Which copy is kept (the keep rule, applied over the whole cluster, not first com
 
 1. the higher source priority (``_source_priority``, from the site profile: an outlet marked as the
    original wins);
-2. the better text quality, when it differs by more than ``quality_margin``: the share of real words
-   (``pipelines.dedupe.word_quality``), which a garbled machine-translated copy loses;
+2. for a re-worded copy, the better text quality, when it differs by more than ``quality_margin``: the share of
+   real words (``pipelines.dedupe.word_quality``), which a garbled machine-translated copy loses;
 3. the more complete text, when one is longer by more than ``length_margin``;
 4. the earlier publication date (a known date beats an unknown one);
 5. otherwise the copy already kept.
@@ -43,7 +43,7 @@ from typing import Any
 
 from pipelines.dedupe.config import DedupeConfig
 from pipelines.dedupe.features import TextFeatures, text_features
-from pipelines.dedupe.fingerprint import Fingerprint, band_keys, normalize_text, overlap, text_hash
+from pipelines.dedupe.fingerprint import Fingerprint, band_keys, normalize_text, overlap, relation, text_hash
 from pipelines.dedupe.index.base import DedupeIndex, IndexEntry, IndexUpdate
 from pipelines.dedupe.index.memory import MemoryDedupeIndex
 from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
@@ -83,11 +83,12 @@ class Decision:
     duplicate_of_url: str | None = None
     score: float = 1.0
     retract: list[dict[str, Any]] = field(default_factory=list)
+    relation: str | None = None  # a near copy's relation to the kept one (``fingerprint.relation``)
 
     def drop(self) -> Duplicate:
         """The exception to raise for a dropped record."""
         assert not self.keep and self.duplicate_of is not None
-        return DROPS[self.kind](self.duplicate_of, self.score, self.duplicate_of_url)
+        return DROPS[self.kind](self.duplicate_of, self.score, self.duplicate_of_url, self.relation)
 
 
 @dataclass
@@ -133,7 +134,10 @@ class Deduplicator:
             "near": 0,
             "reworded": 0,
             "replaced": 0,
+            "kept_near_pairs": 0,
         }
+        #: This run's kept copies (the story representatives written so far), for :meth:`audit`.
+        self.kept: set[str] = set()
         self._opened = False
 
     def open(self) -> None:
@@ -143,8 +147,41 @@ class Deduplicator:
 
     def close(self) -> None:
         if self._opened:
+            self.audit()
             self.index.close()
             self._opened = False
+
+    def audit(self) -> list[tuple[str, str, str, float]]:
+        """The pairs of this run's kept copies that are copies of each other (``exact`` or ``near``), which the
+        stage must never leave: counted in ``counts["kept_near_pairs"]`` and logged. Run at the end of every run
+        (``close``); each kept copy is checked against the kept copies among its LSH candidates."""
+        self.open()
+        pairs: list[tuple[str, str, str, float]] = []
+        kept = self.kept
+        for entry in self.index.get(sorted(kept)).values():
+            if entry.cluster != entry.id:
+                continue
+            keys = band_keys(entry.signature, self.config.rows_per_band)
+            hits = self.index.query(keys, self.config.min_band_hits)
+            others = [i for i, _ in hits.most_common() if i in kept and i > entry.id]
+            for other in self.index.get(others).values():
+                if other.cluster != other.id:
+                    continue
+                verdict = self.verify(_as_fingerprint(entry), entry, other, reworded=False)
+                if verdict is not None:
+                    pairs.append((entry.id, other.id, *verdict))
+        self.counts["kept_near_pairs"] = len(pairs)
+        if pairs:
+            logger.warning(
+                "dedupe: %d pairs of kept articles are copies of each other (first: %s and %s, %s %.2f)",
+                len(pairs),
+                *pairs[0],
+            )
+        else:
+            logger.info(
+                "dedupe: no two of the %d articles kept in this run are copies of each other", len(kept)
+            )
+        return pairs
 
     # -- the decision -------------------------------------------------------------------------------------
 
@@ -186,19 +223,18 @@ class Deduplicator:
         if not matches:
             self.counts["new"] += 1
             self.index.apply(IndexUpdate(add=[(entry, keys)], exact={url_key: rid, text_key: rid}))
+            self.kept.add(rid)
             return Decision("new", True)
 
+        # A copy joins the story of its strongest match: exact before near before reworded, then the higher score.
         ranked = sorted(matches.values(), key=lambda m: (KIND_RANK[m.kind], m.score), reverse=True)
-        earlier = [m for m in ranked if m.entry.run_id != self.run_id]
-        if earlier:
-            return self._dropped(entry, keys, earlier[0])
-        winner: IndexEntry = ranked[0].entry
-        for match in ranked[1:]:
-            if better(match.entry, winner, self.config):
-                winner = match.entry
-        if not better(entry, winner, self.config):
-            return self._dropped(entry, keys, matches[winner.id])
-        return self._replace(entry, keys, ranked)
+        if ranked[0].entry.run_id != self.run_id:
+            return self._dropped(entry, keys, ranked[0])
+        mine = [m for m in ranked if m.entry.run_id == self.run_id]
+        if len(mine) < len(ranked) or not all(better(entry, m.entry, self.config, m.kind) for m in mine):
+            # An earlier run's copy is never replaced; a copy that does not beat every copy it matched is not kept.
+            return self._dropped(entry, keys, ranked[0])
+        return self._replace(entry, keys, mine)
 
     def _similar(self, fp: Fingerprint, entry: IndexEntry, keys: list[int]) -> list[_Match]:
         """Verified matches among the LSH candidates, each resolved to its story's representative.
@@ -213,14 +249,26 @@ class Deduplicator:
         if not ids:
             return []
         out = []
-        for candidate in self.index.get(ids).values():
+        candidates = self.index.get(ids)
+        unseen: set[str] = set()
+        for candidate in candidates.values():
             is_rep = candidate.cluster == candidate.id
             verdict = self.verify(fp, entry, candidate, reworded=is_rep)
             if verdict is None:
+                if not is_rep and candidate.cluster not in candidates:
+                    unseen.add(candidate.cluster)
                 continue
             rep = candidate if is_rep else self._representative(candidate.cluster)
             if rep is not None:
                 out.append(_Match(rep, *verdict))
+        # A story with many copies fills the candidate list with its copies: its kept copy is checked as well, at
+        # every level, though the LSH ranked it lower (or it was replaced since).
+        reps = {rep.id: rep for rep in map(self._representative, sorted(unseen)) if rep is not None}
+        for rep in reps.values():
+            if rep.id not in candidates and all(m.entry.id != rep.id for m in out):
+                verdict = self.verify(fp, entry, rep, reworded=True)
+                if verdict is not None:
+                    out.append(_Match(rep, *verdict))
         return out
 
     def verify(
@@ -233,11 +281,28 @@ class Deduplicator:
         if other.shingles < config.min_shingles:
             return None
         # A pair contained less than both levels ask is rejected whatever else it shares.
-        ov = overlap(fp, _as_fingerprint(other), min(config.near_containment, config.reworded_containment))
+        ov = overlap(
+            fp,
+            _as_fingerprint(other),
+            min(config.near_containment, config.cut_containment, config.reworded_containment),
+        )
         if (
-            ov.containment >= config.near_containment
-            and ov.ratio >= config.near_min_ratio
-            and ov.start <= config.near_max_start
+            (
+                ov.containment >= config.near_containment
+                and ov.ratio >= config.near_min_ratio
+                and ov.start <= config.near_max_start
+            )
+            or (
+                ov.containment >= config.cut_containment
+                and ov.ratio >= config.cut_min_ratio
+                and ov.top <= config.cut_max_top
+                and ov.start <= config.cut_max_start
+            )
+            or (
+                ov.containment >= config.version_containment
+                and ov.ratio >= config.near_min_ratio
+                and ov.start <= config.version_max_start
+            )
         ):
             return "near", ov.containment
         if (
@@ -273,7 +338,8 @@ class Deduplicator:
             update.add.append((entry, keys))
             update.exact = {f"u:{entry.id}": entry.id, f"t:{entry.text_hash}": entry.id}
         self.index.apply(update)
-        return Decision(match.kind, False, kept.id, kept.url, match.score)
+        how = relation(_as_fingerprint(entry), _as_fingerprint(kept)) if match.kind == "near" else None
+        return Decision(match.kind, False, kept.id, kept.url, match.score, relation=how)
 
     def _replace(self, entry: IndexEntry, keys: list[int], ranked: list[_Match]) -> Decision:
         """The new copy beats every matched copy of this run: it becomes the story's representative."""
@@ -285,6 +351,7 @@ class Deduplicator:
             old = match.entry
             old.cluster = entry.id
             update.add.append((old, band_keys(old.signature, self.config.rows_per_band)))
+            how = relation(_as_fingerprint(old), _as_fingerprint(entry)) if match.kind == "near" else None
             retract.append(
                 duplicate_record(
                     {"id": old.id, "url": old.url, "domain": old.domain, "title": old.title},
@@ -292,12 +359,15 @@ class Deduplicator:
                     entry.id,
                     match.score,
                     entry.url,
+                    how,
                 )
             )
             self.counts[match.kind] += 1
             self.counts["replaced"] += 1
         self.counts["new"] += 1
         self.index.apply(update)
+        self.kept.difference_update(m.entry.id for m in ranked)
+        self.kept.add(entry.id)
         best = ranked[0]
         return Decision(best.kind, True, None, None, best.score, retract)
 

@@ -211,6 +211,7 @@ class Overlap:
     containment: float  # of the shorter text in the longer one
     ratio: float  # shorter / longer, in shingles
     start: float  # where the shared part begins, 0..1: the later of the two texts (10th percentile)
+    top: float = 1.0  # where the shared part begins in the longer text (the second one on a tie)
 
 
 def _start(in_other: np.ndarray) -> float:
@@ -261,5 +262,28 @@ def overlap(a: Fingerprint, b: Fingerprint, min_containment: float = 0.0) -> Ove
     ratio = min(a.shingles, b.shingles) / max(a.shingles, b.shingles, 1)
     if not inter or containment < min_containment:
         return Overlap(jaccard, containment, ratio, 1.0)
-    start = max(_start(a_in_b), _start(_members(sb, np.sort(sa))))
-    return Overlap(jaccard, containment, ratio, start)
+    start_a, start_b = _start(a_in_b), _start(_members(sb, np.sort(sa)))
+    top = start_a if a.shingles > b.shingles else start_b
+    return Overlap(jaccard, containment, ratio, max(start_a, start_b), top)
+
+
+def relation(a: Fingerprint, b: Fingerprint) -> str:
+    """How a ``near`` copy relates to the other copy of its story, for ``duplicates.jsonl``: ``copy`` (about the
+    same text, other furniture or light edits), ``cut`` (the shorter is the top of the longer: a copy cut to its
+    first paragraphs) or ``version`` (the shorter is the longer less paragraphs at the top or inside: an earlier
+    version of a rolling story)."""
+    shorter, longer = (a, b) if a.shingles <= b.shingles else (b, a)
+    if shorter.shingles >= 0.85 * longer.shingles:
+        return "copy"
+    modulus = max(a.modulus, b.modulus)
+    ss = shorter.sample if shorter.modulus == modulus else thin(shorter.sample, modulus)
+    sl = longer.sample if longer.modulus == modulus else thin(longer.sample, modulus)
+    if len(ss) == 0 or len(sl) == 0:
+        return "copy"
+    shared = _members(sl, np.sort(ss))
+    count = int(np.count_nonzero(shared))
+    if count == 0:
+        return "copy"
+    # A cut: the longer text's shared shingles fill its top, as long as the shorter text, and little after it.
+    top = shared[: max(1, min(len(shared), count + count // 4))]
+    return "cut" if _start(shared) <= 0.05 and np.count_nonzero(top) >= 0.8 * count else "version"

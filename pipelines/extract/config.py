@@ -31,7 +31,8 @@ class ExtractConfig:
     - ``fallback``, ``fallback_ratio``: when the extracted text is shorter than this share of the page's
       paragraph text, the recall-oriented modes are tried (see ``pipelines.extract.main_text``).
     - ``fast``: the first pass skips trafilatura's own readability/justext comparison (our pruning does most of
-      that work); ``confident_chars``: a first-pass text shorter than this gets the full comparison anyway.
+      that work); ``confident_chars``: a first-pass text shorter than this gets the full comparison anyway;
+      ``text_node_share``: below this share of the long text nodes in ``<p>``, they are the yardstick.
     - ``min_article_words``: a page whose type says "not an article" is dropped when its text is shorter.
     - ``nav_link_share``: a page with no main text whose visible text is mostly link text is a navigation page.
     - ``use_htmldate``: htmldate's guess as the last source of a publication date.
@@ -44,6 +45,7 @@ class ExtractConfig:
     fallback_ratio: float = setting("NEWSCORPUS_EXTRACT_FALLBACK_RATIO", 0.6)
     fast: bool = True
     confident_chars: int = 600
+    text_node_share: float = 0.25
     min_article_words: int = setting("NEWSCORPUS_EXTRACT_MIN_ARTICLE_WORDS", 150)
     min_text_chars: int = 1
     nav_link_share: float = 0.5

@@ -95,17 +95,13 @@ _INERT = (
     "noscript",
     "svg",
     "iframe",
-    "template",
     "canvas",
     "object",
     "embed",
     "video",
     "audio",
     "map",
-    "button",
     "input",
-    "select",
-    "textarea",
     "picture",
     "source",
     "link",
@@ -113,9 +109,28 @@ _INERT = (
 )
 
 
+#: Controls that hold no article text, unless an unclosed one swallowed the rest of the page (the parser nests the
+#: following elements inside it): deleted when small, their content kept otherwise.
+_CONTROLS = ("button", "select", "textarea")
+_CONTROL_MAX_CHARS = 200
+
+
 def strip_inert(tree: lxml_html.HtmlElement) -> None:
     """Drop scripts (except JSON-LD, which the baseline fallback reads) and inert elements, keeping tails."""
     for script in list(tree.iter("script")):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             script.tag = "newscorpus-drop"
+    keep: list[etree._Element] = []
+    for control in list(tree.iter(*_CONTROLS)):
+        if (
+            len(control)
+            and len(etree.tostring(control, method="text", encoding="unicode")) > _CONTROL_MAX_CHARS
+        ):
+            keep.append(control)
+        else:
+            control.tag = "newscorpus-drop"
+    for control in keep:  # renamed after the walk: a kept control may hold others
+        control.tag = "div"
     etree.strip_elements(tree, "newscorpus-drop", *_INERT, with_tail=False)
+    # trafilatura unwraps these (its MANUALLY_STRIPPED): a template's content is the page's text on some sites.
+    etree.strip_tags(tree, "template")
