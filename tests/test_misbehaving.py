@@ -90,6 +90,8 @@ class Crawl:
     seconds: float
     peak_rss: int
     stderr: str
+    #: The requests the site received during this crawl (other tests crawl the same site, in any order).
+    log: list[RequestRecord]
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -105,8 +107,10 @@ class Crawl:
             r for r in self.run.rejected if (r["url"].split("?", 1)[0] if any_query else r["url"]) == wanted
         ]
 
-    def requests(self, path: str) -> list[RequestRecord]:
-        return self.site.requests_to(path)
+    def requests(self, path: str, *, prefix: bool = False) -> list[RequestRecord]:
+        """Requests of this crawl whose path (query string dropped) is ``path``, or starts with it."""
+        mine = {id(r) for r in self.log}
+        return [r for r in self.site.requests_to(path, prefix=prefix) if id(r) in mine]
 
 
 def _read_peaks(root: int, peaks: dict[int, int]) -> None:
@@ -140,6 +144,7 @@ def run_crawl(
         *FAST, *extra,
     ]  # fmt: skip
     started = time.monotonic()
+    mark = len(site.request_log)
     with open(out / "stdout.txt", "w") as stdout, open(out / "stderr.txt", "w") as stderr:
         child = subprocess.Popen(command, cwd=REPO, stdout=stdout, stderr=stderr)
         peaks: dict[int, int] = {}
@@ -162,7 +167,8 @@ def run_crawl(
     if child.returncode != 0:
         raise AssertionError(f"crawl failed ({child.returncode}):\n{stdout_text}\n{stderr_text[-5000:]}")
     run = read_run(out / "runs" / run_id, stdout_text)
-    return Crawl(site, run, child.returncode, seconds, peak, stderr_text)
+    log = site.request_log.snapshot()[mark:]
+    return Crawl(site, run, child.returncode, seconds, peak, stderr_text, log)
 
 
 @pytest.fixture(scope="module")
@@ -449,7 +455,7 @@ def test_feed_with_out_of_range_date_is_still_crawled(crawl: Crawl) -> None:
 def test_calendar_trap_is_bounded(crawl: Crawl) -> None:
     """Home links today's calendar page (depth 1); its four day and month links are depth 2, the default
     NEWSCORPUS_FOLLOW_DEPTH, so their own links are not followed: five pages of an endless calendar."""
-    paths = [r.path for r in crawl.site.requests_to(CALENDAR_PREFIX, prefix=True)]
+    paths = [r.path for r in crawl.requests(CALENDAR_PREFIX, prefix=True)]
     assert len(paths) == len(set(paths)), "a calendar page was fetched twice"
     assert calendar_path(CALENDAR_START) in paths
     assert len(paths) <= 5, paths
