@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +19,16 @@ import pytest
 from crawler.state.sqlite import WRITTEN, CrawlState
 from tests.crawl_helpers import REPO, crawl_command, finished_articles, start_crawl
 from tests.newssite import NewsSite
+from tests.newssite.hold import Hold
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 
 @pytest.fixture()
 def site() -> Iterator[NewsSite]:
-    # Slow answers, so that a signal sent from outside lands while pages are being fetched.
-    with NewsSite(delay=0.15) as running:
+    # A signal sent from outside lands while pages are being fetched because the site holds them (see
+    # start_fetching), not because the site is slow.
+    with NewsSite() as running:
         yield running
 
 
@@ -74,21 +75,26 @@ def run_to_end(site: NewsSite, out: Path, *extra: str) -> subprocess.CompletedPr
     return done
 
 
-def wait_for_requests(
-    site: NewsSite, count: int, process: subprocess.Popen[str], timeout: float = 60
-) -> None:
-    deadline = time.monotonic() + timeout
-    while len(site.request_log) < count:
-        assert process.poll() is None, "the crawl ended before it could be interrupted"
-        assert time.monotonic() < deadline, "the crawl made too few requests"
-        time.sleep(0.02)
+#: Held answers are waited for, not given up, by a crawl that is stopped while they wait.
+PATIENT = ("-s", "DOWNLOAD_TIMEOUT=180")
+
+
+def start_fetching(
+    site: NewsSite, out: Path, answered: int, *extra: str
+) -> tuple[subprocess.Popen[str], Hold]:
+    """A crawl whose answers after the first ``answered`` are held, once it waits for one: it is then in the
+    middle of its fetching, however fast or slow the machine. Release the hold once the crawl is signalled."""
+    hold = site.hold(after=answered)
+    crawl = start_crawl(site.base_urls, out, *extra, *PATIENT)
+    hold.wait_for_waiting(1, process=crawl)
+    return crawl, hold
 
 
 def test_kill_during_fetching_then_resume(site: NewsSite, tmp_path: Path) -> None:
-    crawl = start_crawl(site.base_urls, tmp_path, "--run-id", "first")
-    wait_for_requests(site, 35, crawl)
+    crawl, held = start_fetching(site, tmp_path, 35, "--run-id", "first")
     crawl.send_signal(signal.SIGKILL)
     assert crawl.wait(timeout=30) == -signal.SIGKILL
+    held.release()
     assert not (tmp_path / "runs" / "first" / "manifest.json").exists()
     run_to_end(site, tmp_path, "--resume")
     articles = check_union(site, tmp_path)
@@ -128,9 +134,9 @@ def test_kill_then_a_new_run_recovers_the_dead_one(site: NewsSite, tmp_path: Pat
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_graceful_stop_then_resume(site: NewsSite, tmp_path: Path, signum: int) -> None:
-    crawl = start_crawl(site.base_urls, tmp_path, "--run-id", "stopped")
-    wait_for_requests(site, 35, crawl)
+    crawl, held = start_fetching(site, tmp_path, 35, "--run-id", "stopped")
     crawl.send_signal(signum)
+    held.release()  # a graceful stop waits for the pages in flight
     _, stderr = crawl.communicate(timeout=120)
     assert crawl.returncode == 1, stderr[-3000:]  # a stopped run is not a finished one
     manifest = (tmp_path / "runs" / "stopped" / "manifest.json").read_text(encoding="utf-8")
@@ -141,18 +147,18 @@ def test_graceful_stop_then_resume(site: NewsSite, tmp_path: Path, signum: int) 
 
 
 def test_second_crawl_on_the_same_state_exits_at_once(site: NewsSite, tmp_path: Path) -> None:
-    first = start_crawl(site.base_urls, tmp_path, "--run-id", "holder")
+    first, held = start_fetching(site, tmp_path, 5, "--run-id", "holder")
     try:
-        wait_for_requests(site, 5, first)
-        started = time.monotonic()
         second = subprocess.run(
             crawl_command(site.base_urls, tmp_path, "--run-id", "intruder"),
             cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert second.returncode == 3
         assert "is in use by pid" in second.stderr
-        assert time.monotonic() - started < 30
+        # The first crawl cannot finish while its pages are held: the second did not wait for the lock.
+        assert first.poll() is None and held.waiting
         assert not (tmp_path / "runs" / "intruder").exists()
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
+        held.release()

@@ -56,8 +56,7 @@ def test_revisit_records_a_correction_as_an_update(site: NewsSite, tmp_path: Pat
         with an apostrophe is escaped in the HTML, and the site's revision replaces raw bytes)."""
         lines = str(article["text"]).split("\n")
         sentence = lines[1].split(". ")[0] if len(lines) > 1 else ""
-        with urllib.request.urlopen(str(article["url"])) as page:
-            return sentence if sentence and sentence.encode("utf-8") in page.read() else None
+        return sentence if sentence and sentence.encode("utf-8") in page_bytes(article) else None
 
     # The first suitable article by URL: the crawl's order of articles varies from run to run.
     target, sentence = next(
@@ -66,6 +65,8 @@ def test_revisit_records_a_correction_as_an_update(site: NewsSite, tmp_path: Pat
         if a["language"] == "en" and not a.get("duplicates") and (revised := revisable(a))
     )
     site.revise(target["url"], sentence, sentence + " (corrected: the figure was revised)")
+    assert b"(corrected: the figure was revised)" in page_bytes(target), "the site did not revise the page"
+    mark = len(site.request_log)
     # A window of 0 seconds re-visits everything; the age limit is lifted so the test does not age.
     second = crawl(
         site.base_urls,
@@ -77,6 +78,8 @@ def test_revisit_records_a_correction_as_an_update(site: NewsSite, tmp_path: Pat
         run_id="r2",
     )
     assert second.articles == [], "a corrected article must not come back as a new story"
+    refetched = {r.path for r in site.request_log.snapshot()[mark:] if r.status == 200}
+    assert urlsplit(target["url"]).path in refetched, "the corrected article was not fetched again"
     updates = [r for r in _read(second.run_dir / "updates.jsonl")]
     assert [u["id"] for u in updates] == [target["id"]]
     assert updates[0]["revision"] == 2 and "(corrected: the figure was revised)" in updates[0]["text"]
@@ -96,6 +99,12 @@ def test_copy_published_later_points_at_the_earlier_run(site: NewsSite, tmp_path
     assert copy not in {a["url"] for a in second.articles}
     record = next(d for d in second.duplicates if d["url"] == copy)
     assert record["duplicate_of"] == original["id"]
+
+
+def page_bytes(article: dict[str, object]) -> bytes:
+    """The article's page as the site serves it now."""
+    with urllib.request.urlopen(str(article["url"]), timeout=30) as page:
+        return page.read()
 
 
 def _read(path: Path) -> list[dict]:

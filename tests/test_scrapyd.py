@@ -39,9 +39,25 @@ def call(url: str, data: list[tuple[str, str]] | None = None) -> dict:
 def scrapyd(tmp_path: Path) -> Iterator[str]:
     if not (BIN / "scrapyd").exists():
         pytest.skip("scrapyd is not installed (it is in the test extras: pip install -e '.[test]')")
-    port = free_port()
     home = tmp_path / "scrapyd"
     home.mkdir()
+    errors = ""
+    # Another process may take the port between the probe and scrapyd's bind: try a few.
+    for _ in range(5):
+        server, url = start_scrapyd(home)
+        try:
+            if wait_started(server, url):
+                yield url
+                return
+            errors = (home / "scrapyd.err").read_text()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    raise AssertionError(f"scrapyd did not start:\n{errors[-3000:]}")
+
+
+def start_scrapyd(home: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
     (home / "scrapyd.conf").write_text(
         "[scrapyd]\n"
         f"bind_address = 127.0.0.1\nhttp_port = {port}\n"
@@ -52,21 +68,21 @@ def scrapyd(tmp_path: Path) -> Iterator[str]:
     server = subprocess.Popen(
         [str(BIN / "scrapyd")], cwd=home, stdout=subprocess.DEVNULL, stderr=(home / "scrapyd.err").open("w")
     )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                call(url + "daemonstatus.json")
-                break
-            except OSError:
-                assert server.poll() is None, (home / "scrapyd.err").read_text()
-                assert time.monotonic() < deadline, "scrapyd did not start"
-                time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return server, f"http://127.0.0.1:{port}/"
+
+
+def wait_started(server: subprocess.Popen[bytes], url: str, timeout: float = 120) -> bool:
+    """True once scrapyd answers; False if it exited (its port was taken); a bound for one that hangs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            call(url + "daemonstatus.json")
+            return True
+        except OSError:
+            if server.poll() is not None:
+                return False
+            assert time.monotonic() < deadline, "scrapyd did not start"
+            time.sleep(0.2)
 
 
 def deploy(url: str, tmp_path: Path) -> None:

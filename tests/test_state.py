@@ -147,3 +147,33 @@ def test_resumed_writer_continues_numbering(tmp_path: Path) -> None:
     names = [s["name"] for s in manifest["shards"]]
     assert names == [f"articles-{i:05d}.jsonl" for i in range(3)]
     assert manifest["counts"]["written"] == 4
+
+
+def test_recovery_forgets_a_copy_dropped_for_an_article_the_run_never_wrote(tmp_path: Path) -> None:
+    """Killed between the dedupe and the write of an article, after a copy of it was dropped: the next run
+    must write the article, not drop it as a copy of the copy that was never written."""
+    from pipelines.dedupe.config import DedupeConfig
+    from pipelines.dedupe.deduplicator import Deduplicator, open_index
+    from tests.test_dedupe import first_paragraphs, item, story
+
+    config = DedupeConfig()
+    params = config.fingerprint_config().params()
+    state = CrawlState.open(tmp_path / "state")
+    run_dir = tmp_path / "runs" / "dead"
+    state.begin_run("dead", str(run_dir))
+    kept, copy = item("kept", story("bridge-1")), item("copy", first_paragraphs(story("bridge-1"), 0.7))
+    dedup = Deduplicator(config, open_index(state.folder), "dead")
+    assert dedup.check(kept).keep
+    dropped = dedup.check(copy)
+    assert (dropped.kind, dropped.duplicate_of) == ("near", "kept")
+    dedup.close()
+    writer = CorpusWriter(run_dir)
+    writer.open()
+    writer.write_duplicate(duplicate_record(copy, dropped.kind, "kept", dropped.score))
+    # The process dies here: the kept article never reached its shard.
+    recover_run(state, "dead", run_dir, dedupe_params=params)
+    state.close()
+    again = Deduplicator(config, open_index(tmp_path / "state"), "next")
+    decision = again.check(kept)
+    again.close()
+    assert (decision.kind, decision.keep) == ("new", True)

@@ -107,16 +107,24 @@ def reconcile_dedupe_index(
 
     The dedupe stage indexes an article before the write stage writes it; if the process died in between,
     the index remembers an article no output holds, and the page, fetched again, would be taken for a copy
-    of itself. ``params``: the fingerprint parameters the index was built with. Returns the number of
-    entries forgotten."""
+    of itself. A copy dropped as a duplicate of such an article goes too: it was never written, and with the
+    article forgotten it would stand for the story, so the article, fetched again, would be dropped as its copy.
+    ``params``: the fingerprint parameters the index was built with. Returns the number of entries forgotten."""
     if not (state.folder / INDEX_FILE).exists():
         return 0
-    on_disk = {r.get("id") for r in _run_articles(run_dir, prefix)}
-    on_disk |= {r.get("id") for r in read_jsonl(run_dir / "duplicates.jsonl")}
     index = open_index(state.folder)
     index.open(params)
     try:
-        lost = [i for i in index.ids_of_run(run_id) if i not in on_disk]
+        ids = index.ids_of_run(run_id)
+        of_run = set(ids)
+        written = {r.get("id") for r in _run_articles(run_dir, prefix)}
+        # A retracted article's line is still in its shard; a dropped copy stands if what it repeats does.
+        on_disk = written | {
+            d.get("id")
+            for d in read_jsonl(run_dir / "duplicates.jsonl")
+            if d.get("duplicate_of") in written or d.get("duplicate_of") not in of_run
+        }
+        lost = [i for i in ids if i not in on_disk]
         if lost:
             index.forget(lost)
             logger.warning("run %s: forgot %d index entries of articles it never wrote", run_id, len(lost))

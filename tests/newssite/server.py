@@ -16,7 +16,8 @@ from tests.newssite.model import Page, RequestRecord
 
 logger = logging.getLogger(__name__)
 
-Responder = Callable[[str, str, str], Page]
+#: (outlet, method, request target, User-Agent) -> the page to send.
+Responder = Callable[[str, str, str, str], Page]
 Recorder = Callable[[RequestRecord], None]
 
 
@@ -81,7 +82,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(send_body=True)
 
     def _serve(self, send_body: bool) -> None:
-        page = self.server.respond(self.server.outlet, self.command, self.path)
+        page = self.server.respond(
+            self.server.outlet, self.command, self.path, self.headers.get("User-Agent", "")
+        )
         body = page.body
         headers = list(page.headers)
         if page.compressible and "gzip" in self.headers.get("Accept-Encoding", "") and body:

@@ -16,6 +16,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from tests.newssite.catalog import Catalog, build_catalog
+from tests.newssite.hold import Hold
 from tests.newssite.model import (
     Article,
     ExpectedArticle,
@@ -92,8 +93,9 @@ class NewsSite:
     """Two outlets on loopback (The Harbour Daily on 127.0.0.1, Meridian Wire on 127.0.0.2).
 
     ``hidden=True`` keeps three Harbour Daily stories unpublished until :meth:`publish`, for incremental
-    crawls; ``ports`` fixes the ports (0 = let the OS pick); ``delay`` (seconds) slows every answer down, so
-    that fault tests can stop a crawl in the middle of its fetching.
+    crawls; ``ports`` fixes the ports (0 = let the OS pick); ``delay`` (seconds) slows every answer down.
+    :meth:`hold` holds answers back until a test releases them, so that it can act while a crawl is certainly
+    in the middle of its fetching.
     """
 
     def __init__(self, hidden: bool = True, ports: tuple[int, int] = (0, 0), delay: float = 0.0) -> None:
@@ -109,6 +111,7 @@ class NewsSite:
         self._outlets: dict[str, Outlet] = {}
         self._failed_once: set[Key] = set()
         self._revisions: dict[str, tuple[bytes, bytes]] = {}
+        self._holds: list[Hold] = []
         # Rendered now with provisional URLs so that content errors surface at construction; start()
         # re-renders once the real ports are known.
         self._base_urls = {o: f"http://{HOSTS[o]}:{self._ports[o]}" for o in OUTLETS}
@@ -141,7 +144,9 @@ class NewsSite:
         return self
 
     def stop(self) -> None:
-        """Stop both servers and release their ports; safe to call twice."""
+        """Release every hold, stop both servers and release their ports; safe to call twice."""
+        for hold in self._holds:
+            hold.release()
         servers, self._servers = self._servers, {}
         for server in servers.values():
             server.stop()
@@ -164,7 +169,16 @@ class NewsSite:
         with self._lock:
             self._rendering = rendering
 
-    def _respond(self, outlet: str, method: str, target: str) -> Page:
+    def _respond(self, outlet: str, method: str, target: str, agent: str = "") -> Page:
+        page = self._page(outlet, method, target)
+        if self._holds and page.status == 200:
+            kind = self._rendering.kinds[outlet].get(urlsplit(target).path or "/")
+            for hold in self._holds:
+                if hold.matches(kind, agent):
+                    hold.enter(agent)
+        return page
+
+    def _page(self, outlet: str, method: str, target: str) -> Page:
         if self.delay > 0:
             time.sleep(self.delay)
         parts = urlsplit(target)
@@ -193,6 +207,20 @@ class NewsSite:
             old, new = self._revisions[path]
             page = dataclasses.replace(page, body=page.body.replace(old, new))
         return page if page is not None else rendering.not_found[outlet]
+
+    def hold(
+        self,
+        kind: str | None = None,
+        agent: str | None = None,
+        after: int = 0,
+        all_waiting: Iterable[str] = (),
+        bound: float = 120.0,
+    ) -> Hold:
+        """Hold back the answers (200s) to matching requests from now on; see :class:`Hold`."""
+        hold = Hold(kind, agent, after, frozenset(all_waiting), bound)
+        with self._lock:
+            self._holds = [*self._holds, hold]
+        return hold
 
     # -- public state ----------------------------------------------------------------------------------
 
