@@ -37,3 +37,13 @@ def demo_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "demo"
     assert main(["--out", str(out)]) == 0
     return out
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The random order's seed, also under ``-q`` (which hides the header pytest-randomly prints it in), so a
+    failure that depends on the order can be replayed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(
+            f"test order: random, seed {seed} (replay: pytest --randomly-seed={seed})"
+        )
