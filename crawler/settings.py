@@ -5,6 +5,8 @@ on the config of the component that reads them (``pipelines.settings``); overrid
 setting: ``-s NAME=VALUE`` on ``newscorpus crawl`` or ``scrapy crawl``.
 """
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "newscorpus"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -50,6 +52,14 @@ EXTENSIONS = {
     "crawler.extensions.WorkerPoolExtension": 110,
     # The live progress line on a terminal's stderr (NEWSCORPUS_PROGRESS: crawl and worker set it there).
     "crawler.progress.ProgressExtension": 900,
+}
+# Scrapy's own extensions but the telnet console (TELNETCONSOLE_ENABLED is off) and the remote control: left out
+# of the base, not set to None, because Scrapy imports every extension its settings name, and the remote
+# control's import of aiohttp alone costs a crawl's start-up a quarter of a second.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in default_settings.EXTENSIONS_BASE.items()
+    if name.rsplit(".", 1)[-1] not in ("TelnetConsole", "RemoteControl")
 }
 DUPEFILTER_CLASS = "crawler.dupefilter.RunDupeFilter"
 

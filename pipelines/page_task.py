@@ -27,9 +27,11 @@ from pipelines.clean.rules import CleanConfig
 from pipelines.clean.site_lines import BoilerplateConfig, SiteBoilerplate
 from pipelines.dedupe.features import TextFeatures, text_features
 from pipelines.dedupe.fingerprint import FingerprintConfig
+from pipelines.drops import Rejected
 from pipelines.extract.article import fill_record
 from pipelines.extract.config import ExtractConfig
 from pipelines.language.detect import LanguageConfig, LanguageGuess, detect_language
+from pipelines.quality.rules import QualityConfig, check_quality
 from pipelines.worker.pool import WorkerPool
 from pipelines.worker.speculation import Speculation
 
@@ -81,6 +83,7 @@ class PageTask:
     clean: CleanTask | None = None
     language: LanguageTask | None = None
     until: date | None = None
+    quality: QualityConfig | None = None
 
     def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
         """Fill ``item`` (a spider's item: ``url`` and the page under ``record.HTML``) with the record's fields
@@ -93,6 +96,8 @@ class PageTask:
             text = cleaned.text
         if self.language is not None:
             leave(item, record.LANGUAGE_AHEAD, (text, self.language), language_work(text, self.language))
+        if self.quality is not None:
+            leave(item, record.QUALITY_AHEAD, (text, self.quality), (check_quality(text, self.quality),))
         return item
 
 
@@ -131,6 +136,15 @@ def language_ahead(item: dict[str, Any], task: LanguageTask) -> LanguageResult |
     return result
 
 
+def quality_ahead(item: dict[str, Any], config: QualityConfig) -> tuple[Rejected | None] | None:
+    """The quality rules' verdict left by the page task (as a 1-tuple: the drop, or None for a pass), if made
+    with ``config`` from the item's current text."""
+    verdict = take(item, record.QUALITY_AHEAD, (item.get("text") or "", config))
+    if not isinstance(verdict, tuple) or len(verdict) != 1:
+        return None
+    return verdict if verdict[0] is None or isinstance(verdict[0], Rejected) else None
+
+
 def keep_features(item: dict[str, Any], config: FingerprintConfig, features: TextFeatures) -> None:
     """Leave features computed from the item's current text and language for the dedupe stage."""
     leave(item, record.FEATURES_AHEAD, (item.get("text") or "", item.get("language"), config), features)
@@ -153,6 +167,7 @@ class StagePlan:
     clean: CleanTask | None = None
     language: LanguageTask | None = None
     fingerprint: FingerprintConfig | None = None
+    quality: QualityConfig | None = None
 
     def language_task(self) -> LanguageTask | None:
         """The language stage's part, with the dedupe stage's features when that stage runs too."""

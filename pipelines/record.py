@@ -97,8 +97,9 @@ UPDATE_OF = "_update_of"
 REVISION_DIGEST = "_revision_digest"
 #: ``duplicates.jsonl`` lines of the lesser copies this article replaces: dedupe -> write.
 RETRACT = "_retract"
-#: Work the page task did ahead for later stages (``pipelines.page_task``): page task -> clean, language;
-#: language -> dedupe.
+#: Work the page task did ahead for later stages (``pipelines.page_task``): page task -> clean, language,
+#: quality; language -> dedupe.
 CLEANED_AHEAD = "_cleaned_ahead"
 LANGUAGE_AHEAD = "_language_ahead"
+QUALITY_AHEAD = "_quality_ahead"
 FEATURES_AHEAD = "_features_ahead"

@@ -4,6 +4,7 @@ built on it (packed entries, exact keys)."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import random
 from collections import Counter
 from dataclasses import fields
@@ -54,7 +55,24 @@ class Reference:
 def tiny() -> BandTable:
     """Flushes every 3 pairs, merges eagerly, moves 4 pairs at a time, and gives runs of 6 pairs a directory of
     buckets of 2: every path runs in a small test."""
-    return BandTable(buffer_rows=3, merge_ratio=2, block_rows=4, directory_rows=6, bucket_rows=2)
+    return BandTable(
+        buffer_rows=3, merge_ratio=2, block_rows=4, directory_rows=6, bucket_rows=2, compiled_from=0
+    )
+
+
+def test_a_table_loads_the_compiled_lookups_once_it_is_large() -> None:
+    """Small tables search with numpy (no compiler loaded); past ``compiled_from`` pairs the compiled lookups
+    take over, and the answers stay the same."""
+    table = BandTable(buffer_rows=10, compiled_from=40)
+    for n in range(3):
+        table.add(f"d{n}", [n, 100 + n, 7])
+    table.flush()
+    assert not table.compiled
+    before = table.query([0, 100, 7])
+    for n in range(3, 20):
+        table.add(f"d{n}", [n, 100 + n, 7])
+    assert table.compiled
+    assert table.query([0, 100, 7]) == before + Counter({f"d{n}": 1 for n in range(3, 20)})
 
 
 def test_query_counts_keys_shared() -> None:
@@ -200,8 +218,10 @@ def test_agrees_with_a_dict_of_sets(seed: int) -> None:
             block_rows=rng.choice([1, 9, 50]),
             directory_rows=rng.choice([1, 20, 1 << 20]),
             bucket_rows=rng.choice([1, 3, 32]),
+            compiled_from=compiled_from,  # compiled lookups from the start, from 200 pairs on, or never
         )
         for r in (1, 2, 4)
+        for compiled_from in (0, 200, 1 << 62)
     ]
     reference = Reference()
     keys_of: dict[str, list[int]] = {}
@@ -375,10 +395,20 @@ def test_memory_index_url_keys_of_their_own_entry() -> None:
     assert index.resolve(["u:a", "u:b", "u:c"]) == {"u:b": "b"}
 
 
+def _kernels(name: str) -> Any:
+    """The compiled lookups or their numpy twins."""
+    return importlib.import_module(f"pipelines.dedupe.index.{name}")
+
+
+KERNELS = ["band_search", "band_search_numpy"]
+
+
+@pytest.mark.parametrize("kernels", KERNELS)
 @pytest.mark.parametrize("seed", range(4))
-def test_compiled_search_finds_what_a_binary_search_of_the_whole_run_finds(seed: int) -> None:
-    from pipelines.dedupe.index import band_search
+def test_lookups_find_what_a_binary_search_of_the_whole_run_finds(seed: int, kernels: str) -> None:
     from pipelines.dedupe.index.band_table import _Run
+
+    band_search = _kernels(kernels)
 
     rng = np.random.default_rng(seed)
     span = [1 << 20, 1 << 62][seed % 2]
@@ -404,9 +434,9 @@ def test_compiled_search_finds_what_a_binary_search_of_the_whole_run_finds(seed:
         assert (lo[found] == want[0][found]).all()
 
 
-def test_compiled_grouping_counts_and_orders_as_a_dict_filled_hit_by_hit() -> None:
-    from pipelines.dedupe.index import band_search
-
+@pytest.mark.parametrize("kernels", KERNELS)
+def test_grouping_counts_and_orders_as_a_dict_filled_hit_by_hit(kernels: str) -> None:
+    band_search = _kernels(kernels)
     rng = np.random.default_rng(7)
     hits = rng.integers(1, 40, 600).astype(np.int32)
     positions = rng.integers(0, 64, 600).astype(np.int64)

@@ -35,10 +35,11 @@ def _stages(settings: dict[str, object], clean_class: type | None = None) -> tup
     from pipelines.dedupe.pipeline import DedupePipeline
     from pipelines.extract.pipeline import ExtractPipeline
     from pipelines.language.pipeline import LanguagePipeline
+    from pipelines.quality.pipeline import QualityPipeline
 
     crawler = get_crawler(settings_dict={"EXTENSIONS": {WorkerPoolExtension: 0}, **settings})
     built = [ExtractPipeline.from_crawler(crawler)]
-    for stage in (clean_class or CleanPipeline, LanguagePipeline, DedupePipeline):
+    for stage in (clean_class or CleanPipeline, LanguagePipeline, DedupePipeline, QualityPipeline):
         try:
             built.append(stage.from_crawler(crawler))
         except Exception:  # NotConfigured: the stage does not run
@@ -55,19 +56,51 @@ def test_the_page_task_does_the_work_of_the_stages_that_run() -> None:
     class MyClean(CleanPipeline):
         pass
 
-    extract, clean, language, dedupe = _stages({"NEWSCORPUS_WORKERS": 2}, MyClean)
+    extract, clean, language, dedupe, quality = _stages({"NEWSCORPUS_WORKERS": 2}, MyClean)
     task = extract.task("https://a.test/1")  # type: ignore[attr-defined]
     assert task.clean == clean.task  # type: ignore[attr-defined]
+    assert task.quality == quality.config  # type: ignore[attr-defined]
     assert task.language is not None and task.language.detector == language.config  # type: ignore[attr-defined]
     assert task.language.features == dedupe.fp_config  # type: ignore[attr-defined]
 
-    extract, clean, language, dedupe = _stages({"NEWSCORPUS_WORKERS": 2, "NEWSCORPUS_CLEAN_ENABLED": False})
+    extract, clean, language, dedupe, _ = _stages(
+        {"NEWSCORPUS_WORKERS": 2, "NEWSCORPUS_CLEAN_ENABLED": False}
+    )
     assert clean is None and extract.task("https://a.test/1").clean is None  # type: ignore[attr-defined]
 
     # Inline (no workers), a page's stages cost no round trip: the clean rules run ahead, the language not.
-    extract, clean, _, _ = _stages({"NEWSCORPUS_WORKERS": 0})
+    extract, clean, _, _, _ = _stages({"NEWSCORPUS_WORKERS": 0})
     task = extract.task("https://a.test/1")  # type: ignore[attr-defined]
-    assert task.clean == clean.task and task.language is None  # type: ignore[attr-defined]
+    assert task.clean == clean.task and task.language is None and task.quality is None  # type: ignore[attr-defined]
+
+
+def test_the_quality_verdict_ahead_is_the_rules_verdict_on_the_text_the_stage_sees() -> None:
+    """The page task checks the cleaned text with the quality stage's rules; the stage takes that verdict (a
+    pass or the drop) when the text is still the one checked, and checks the changed text itself otherwise."""
+    import pytest
+
+    from pipelines import record
+    from pipelines.drops import TooShort
+    from pipelines.quality.pipeline import QualityPipeline
+    from pipelines.quality.rules import QualityConfig
+
+    stats = get_crawler().stats
+    assert stats is not None
+    stage = QualityPipeline(QualityConfig(min_words=3), stats)
+    text = "Four words of text."
+    item = {"text": text}
+    leave(item, record.QUALITY_AHEAD, (text, stage.config), (TooShort("left ahead"),))
+    with pytest.raises(TooShort, match="left ahead"):
+        stage.process_item(item)
+    item = {"text": text}
+    leave(item, record.QUALITY_AHEAD, (text, stage.config), (None,))
+    assert stage.process_item(item) is item and record.QUALITY_AHEAD not in item
+    item = {"text": "Two words"}  # changed after the check ahead: checked here, and found too short
+    leave(item, record.QUALITY_AHEAD, (text, stage.config), (None,))
+    with pytest.raises(TooShort, match="2 words"):
+        stage.process_item(item)
+    assert stats.get_value("newscorpus/quality_work/ahead") == 2
+    assert stats.get_value("newscorpus/quality_work/here") == 1
 
 
 def test_speculation_stops_for_a_site_that_misses_and_probes_it_again() -> None:

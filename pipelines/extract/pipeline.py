@@ -57,9 +57,11 @@ class ExtractPipeline:
         """The page task for a page at ``url``, with the later stages that run in this crawl."""
         plan, speculation = self.work.plan, self.work.speculation
         language = plan.language_task()
-        if language is not None and (speculation is None or not speculation.wanted(domain_of(url))):
-            language = None
-        return PageTask(self.config, self.since, plan.clean, language, self.until)
+        quality = plan.quality
+        if speculation is None or not speculation.wanted(domain_of(url)):
+            # Work ahead on the cleaned text pays only where nothing in between changes it (see Speculation).
+            language = quality = None
+        return PageTask(self.config, self.since, plan.clean, language, self.until, quality)
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         result = await self.work.pool.run(run_page_task, self.task(item.get("url") or ""), item)

@@ -9,8 +9,8 @@ them once (``cache=True`` keeps the machine code between runs). ``tests/test_ban
 binary search and a dict.
 
 This module imports numba (about 130 MB of compiler in memory once imported, 170 MB once the lookups are loaded),
-so only a band table loads it (``pipelines.dedupe.index.band_table`` imports it when a table is made): a crawl
-that keeps its index in SQLite never does.
+so only a band table that has grown large loads it (``BandTable.compiled_from``; smaller ones search with the
+numpy twins in ``band_search_numpy``): a short crawl, or one that keeps its index in SQLite, never does.
 """
 
 from __future__ import annotations

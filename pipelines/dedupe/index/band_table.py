@@ -22,8 +22,11 @@ import mmap
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
+from typing import Any
 
 import numpy as np
+
+from pipelines.dedupe.index import band_search_numpy
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +167,7 @@ class BandTable:
         block_rows: int = 1 << 20,
         directory_rows: int = 1 << 20,
         bucket_rows: int = 8,
+        compiled_from: int = 1 << 19,
     ) -> None:
         if min(buffer_rows, merge_ratio, block_rows, directory_rows, bucket_rows) < 1:
             raise ValueError("the sizes of a band table must be at least 1")
@@ -182,11 +186,25 @@ class BandTable:
         self._buffered = 0
         self._runs: list[_Run] = []  # oldest (largest) first
         self._garbage = 0  # holes made and entries forgotten since the runs were last all compacted
-        # Imported here, not with this module: it loads numba, which a process that never makes a table (a crawl
-        # with its index in SQLite, its workers) should not carry.
+        # The lookups in numpy until the runs hold ``compiled_from`` pairs, then compiled (``band_search``, which
+        # loads numba: a second of CPU and 170 MB that a small table, or a process without one, never carries).
+        self.compiled_from = compiled_from
+        self._kernels: Any = band_search_numpy
+        self._compiled = False
+
+    def use_compiled(self) -> None:
+        """Search with the compiled lookups from now on (done by itself once the runs hold ``compiled_from``
+        pairs)."""
         from pipelines.dedupe.index import band_search
 
         self._kernels = band_search
+        self._compiled = True
+        logger.debug("band table: compiled lookups from %d pairs on", sum(self.run_sizes))
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the lookups are the compiled ones."""
+        return self._compiled
 
     # -- numbers and introspection ------------------------------------------------------------------------------
 
@@ -306,6 +324,8 @@ class BandTable:
                 self._runs.pop()
             elif merged.size >= self.directory_rows:
                 merged.build_directory(self.bucket_rows, self.block_rows)
+        if not self._compiled and sum(run.size for run in self._runs) >= self.compiled_from:
+            self.use_compiled()
         logger.debug("band table runs: %s", self.run_sizes)
 
     # -- queries ----------------------------------------------------------------------------------------------
