@@ -13,8 +13,9 @@ build it alike:
 
 TDMRep (https://www.w3.org/2022/tdmrep/) says which of its three places wins: the site file is read first, a
 header supersedes it, the page's meta tags supersede both. A ``tdm-policy`` is kept only with a reservation
-(the protocol says to ignore it when ``tdm-reservation`` is 0). ``noimageai`` alone reserves images, which the
-corpus does not keep: it does not set ``noai``.
+(the protocol says to ignore it when ``tdm-reservation`` is 0). ``noai`` is set by either of DeviantArt's two
+directives, ``noai`` and ``noimageai``: its announcement asks datasets to exclude content carrying either
+(https://www.deviantart.com/team/journal/UPDATE-All-Deviations-Are-Opted-Out-of-AI-Datasets-934500371).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ SIGNALS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
 
 #: ``X-Robots-Tag: googlebot: noindex`` names the crawler a directive is for: the name before the colon.
 _AGENT_PREFIX = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*:\s*(?!//)")
+#: DeviantArt's directives: either opts the content out of AI datasets.
+NOAI_DIRECTIVES = frozenset({"noai", "noimageai"})
 #: Robots directives that carry a value after a colon (``max-snippet: 20``): not a crawler's name.
 _VALUED_DIRECTIVES = frozenset({"max-snippet", "max-image-preview", "max-video-preview", "unavailable_after"})
 
@@ -90,8 +93,9 @@ def robots_directives(values: Iterable[str]) -> set[str]:
 
 
 def _http_url(value: Any, base: str) -> str | None:
-    """An absolute http(s) URL from ``value``, resolved against the page; None for anything else."""
-    if not isinstance(value, str) or not value.strip():
+    """An absolute http(s) URL from ``value``, resolved against ``base`` (the page; "" for none: only an
+    absolute URL is one); None for anything else, such as a licence's name."""
+    if not isinstance(value, str) or not value.strip() or any(ch.isspace() for ch in value.strip()):
         return None
     absolute = urljoin(base, value.strip())
     parts = urlsplit(absolute)
@@ -109,7 +113,7 @@ def header_signals(headers: Mapping[str, Sequence[str]] | None, base: str = "") 
     return HeaderRights(
         tdm_reservation=tdm_reservation_value(reservations[0]) if reservations else None,
         tdm_policy=_http_url(policies[0], base) if policies else None,
-        noai="noai" in robots_directives(lowered.get("x-robots-tag") or []),
+        noai=bool(NOAI_DIRECTIVES & robots_directives(lowered.get("x-robots-tag") or [])),
     )
 
 
@@ -136,13 +140,14 @@ def _year(value: Any) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _licence_of(value: Any, base: str) -> str | None:
-    """A licence URL from JSON-LD ``license``: a URL, an object with ``url`` or ``@id``, or a list."""
+def _licence_of(value: Any) -> str | None:
+    """A licence URL from JSON-LD ``license``: an absolute URL, an object with ``url`` or ``@id``, or a list
+    (a licence's name, "CC-BY-4.0", is no URL)."""
     if isinstance(value, list):
-        return next((u for u in (_licence_of(v, base) for v in value) if u), None)
+        return next((u for u in (_licence_of(v) for v in value) if u), None)
     if isinstance(value, dict):
-        return _http_url(value.get("url"), base) or _http_url(value.get("@id"), base)
-    return _http_url(value, base)
+        return _http_url(value.get("url"), "") or _http_url(value.get("@id"), "")
+    return _http_url(value, "")
 
 
 def _rel_licence(tree: lxml_html.HtmlElement, base: str) -> str | None:
@@ -181,8 +186,8 @@ def page_rights(
     return PageRights(
         tdm_reservation=reservation,
         tdm_policy=_http_url(first["tdm-policy"], url),
-        noai="noai" in robots_directives(metas.get("robots") or []),
-        license=_licence_of(jsonld("license"), url) or _rel_licence(tree, url),
+        noai=bool(NOAI_DIRECTIVES & robots_directives(metas.get("robots") or [])),
+        license=_licence_of(jsonld("license")) or _rel_licence(tree, url),
         accessible_for_free=free,
         copyright_holder=_name(jsonld("copyrightHolder")),
         copyright_year=_year(jsonld("copyrightYear")),
