@@ -14,6 +14,7 @@ import pytest
 
 from crawler.cli import main
 from crawler.report import write_report
+from crawler.state.sqlite import CrawlState
 from pipelines.extract.rights import SIGNALS, signals_of
 from pipelines.urls import domain_of
 from tests.crawl_helpers import RunOutput, crawl
@@ -71,6 +72,19 @@ def test_site_files_are_fetched_once_and_kept_in_the_state(
     stale = crawl(site.targets, out, "-s", "NEWSCORPUS_RIGHTS_MAX_AGE=0s", run_id="r3")
     assert sorted(site.requests_for(TDMREP)) == ["courier", "courier", "post", "post"]
     assert stale.manifest["stats"]["newscorpus/rights/sites_fetched"] == 2
+
+
+def test_a_crawl_not_obeying_robots_txt_reads_it_for_the_ai_crawlers(
+    site: RightsSite, tmp_path: Path
+) -> None:
+    loose = crawl(site.targets, tmp_path, "-s", "ROBOTSTXT_OBEY=False", run_id="loose")
+    assert {a["url"]: a["rights"] for a in loose.articles} == site.expected_rights()
+    state = CrawlState.open(tmp_path / "state", lock=False)
+    try:
+        facts = state.site_facts(site.base_urls["post"])
+    finally:
+        state.close()
+    assert facts is not None and "User-agent: GPTBot" in facts[1]["robots"]
 
 
 def test_tdm_exclude_drops_exactly_the_reserved_articles(site: RightsSite, tmp_path: Path) -> None:

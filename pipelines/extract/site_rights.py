@@ -101,7 +101,8 @@ def parse_tdmrep(body: bytes | str) -> list[TdmRule]:
     if not isinstance(data, list):
         raise TdmrepError(f"a JSON {type(data).__name__}, not an array of rules")
     rules: list[TdmRule] = []
-    for entry in data[:MAX_TDMREP_RULES]:
+    entries = data[:MAX_TDMREP_RULES]
+    for entry in entries:
         if not isinstance(entry, dict):
             logger.debug("tdmrep.json: a rule that is not an object: %r", entry)
             continue
@@ -112,6 +113,13 @@ def parse_tdmrep(body: bytes | str) -> list[TdmRule]:
             continue
         policy = entry.get("tdm-policy")
         rules.append(TdmRule(location.strip(), reservation, policy if isinstance(policy, str) else None))
+    if len(rules) < len(entries):
+        logger.warning(
+            "tdmrep.json: %d of %d rules left out (not an object, no location, or a tdm-reservation other "
+            "than 0 or 1)",
+            len(entries) - len(rules),
+            len(entries),
+        )
     return rules
 
 
