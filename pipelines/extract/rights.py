@@ -24,12 +24,13 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import html as lxml_html
-
 from pipelines.extract.site_rights import SiteSignals, tdm_reservation_value
+
+if TYPE_CHECKING:  # the writer and the summary count signals without loading lxml
+    from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
 

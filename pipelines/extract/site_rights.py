@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from protego import Protego
-
 logger = logging.getLogger(__name__)
 
 #: User-agent tokens of the crawlers that collect text for training AI models, each as its operator documents
@@ -132,6 +130,8 @@ class TdmrepRules:
     """
 
     def __init__(self, rules: Iterable[TdmRule]) -> None:
+        from protego import Protego  # here, so the modules counting signals (writer, summary) load no parser
+
         self.rules = tuple(rules)
         self._matchers = [Protego.parse(f"User-agent: *\nDisallow: {rule.location}\n") for rule in self.rules]
 
@@ -155,6 +155,8 @@ def ai_crawlers_disallowed(
 def robots_allowed(body: bytes | str) -> Callable[[str, str], bool]:
     """``allowed(url, agent)`` of a robots.txt body, parsed by Protego (for archived robots.txt files, and
     crawls that do not obey robots.txt, where no parser of the crawl has read it)."""
+    from protego import Protego
+
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     parser = Protego.parse(text)
     return lambda url, agent: bool(parser.can_fetch(url, agent))
