@@ -285,6 +285,16 @@ def test_tdm_option_becomes_the_setting() -> None:
         from_settings(CorpusOptions, {"NEWSCORPUS_TDM": "maybe"})
 
 
+def test_workers_take_the_tdm_option_too() -> None:
+    from crawler.commands.worker import add_arguments, worker_settings
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--redis-url", "redis://127.0.0.1:6379/0", "--out", "out", "--tdm", "exclude"])
+    settings, _ = worker_settings(args)
+    assert from_settings(CorpusOptions, settings).tdm == "exclude"
+
+
 def test_state_of_schema_1_is_migrated_and_keeps_site_facts(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "state.sqlite")
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
