@@ -5,20 +5,25 @@ summary, the report, the dataset card and the Parquet export."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+import requests
 
 from crawler.cli import main
 from crawler.report import write_report
 from crawler.state.sqlite import CrawlState
-from pipelines.extract.rights import SIGNALS, signals_of
+from pipelines.extract.rights import RIGHTS_HEADERS, SIGNALS, reservations, signals_of
 from pipelines.urls import domain_of
-from tests.crawl_helpers import RunOutput, crawl
+from tests.crawl_helpers import REPO, RunOutput, crawl, read_run
 from tests.newssite.rights import RightsSite
+from tests.warc_fixtures import Capture, write_warc
 
 pytestmark = pytest.mark.e2e
 
@@ -60,18 +65,53 @@ def test_summary_and_manifest_count_each_signal_per_domain(site: RightsSite, run
         assert row.split()[1:] == ["43%", "29%", "14%", "14%", "14%", "14%"]
 
 
-def test_site_files_are_fetched_once_and_kept_in_the_state(
-    site: RightsSite, run: RunOutput, out: Path
-) -> None:
-    assert sorted(site.requests_for(TDMREP)) == ["courier", "post"]
-    assert run.manifest["stats"]["newscorpus/rights/sites_fetched"] == 2
-    again = crawl(site.targets, out, run_id="r2")  # nothing new, the files a day from stale
+def test_site_files_are_fetched_once_and_kept_in_the_state(site: RightsSite, tmp_path: Path) -> None:
+    mark = len(site.request_log)
+
+    def fetched() -> list[str]:
+        return sorted(r.outlet for r in site.request_log.snapshot()[mark:] if r.path == TDMREP)
+
+    first = crawl(site.targets, tmp_path, run_id="s1")
+    assert fetched() == ["courier", "post"]
+    assert first.manifest["stats"]["newscorpus/rights/sites_fetched"] == 2
+    again = crawl(site.targets, tmp_path, run_id="s2")  # nothing new, the files a day from stale
     assert again.articles == []
-    assert sorted(site.requests_for(TDMREP)) == ["courier", "post"]
+    assert fetched() == ["courier", "post"]
     assert again.manifest["stats"]["newscorpus/rights/sites_from_state"] == 2
-    stale = crawl(site.targets, out, "-s", "NEWSCORPUS_RIGHTS_MAX_AGE=0s", run_id="r3")
-    assert sorted(site.requests_for(TDMREP)) == ["courier", "courier", "post", "post"]
+    stale = crawl(site.targets, tmp_path, "-s", "NEWSCORPUS_RIGHTS_MAX_AGE=0s", run_id="s3")
+    assert fetched() == ["courier", "courier", "post", "post"]
     assert stale.manifest["stats"]["newscorpus/rights/sites_fetched"] == 2
+
+
+def archived(rights: dict[str, Any]) -> dict[str, Any]:
+    """What an archive of the page tells: its headers and its page, not the site's tdmrep.json or robots.txt."""
+    if rights["tdm_source"] == "tdmrep.json":
+        rights = {**rights, "tdm_reserved": None, "tdm_source": None, "tdm_policy": None}
+    return {**rights, "ai_crawlers_disallowed": []}
+
+
+def test_warc_ingest_reads_the_archived_headers_and_pages(site: RightsSite, tmp_path: Path) -> None:
+    captures = []
+    for url in site.expected_rights():
+        response = requests.get(url, timeout=10)
+        kept = [(k, v) for k, v in response.headers.items() if k.lower() in ("content-type", *RIGHTS_HEADERS)]
+        captures.append(Capture(url, response.content, headers=kept))
+    path = write_warc(tmp_path / "rights.warc.gz", captures)
+    expected = {url: archived(r) for url, r in site.expected_rights().items()}
+    for mode, out in (("record", tmp_path / "record"), ("exclude", tmp_path / "exclude")):
+        done = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "warc", str(path), "--out", str(out), "--no-state", "--tdm", mode],
+            cwd=REPO, capture_output=True, text=True, timeout=240, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        (run_dir,) = (out / "runs").iterdir()
+        run = read_run(run_dir)
+        if mode == "record":
+            assert {a["url"]: a["rights"] for a in run.articles} == expected
+        else:
+            reserved = {u for u, r in expected.items() if reservations(r)}
+            assert {a["url"] for a in run.articles} == set(expected) - reserved
+            assert {r["url"] for r in run.rejected if r["reason"] == "tdm-reserved"} == reserved
 
 
 def test_a_crawl_not_obeying_robots_txt_reads_it_for_the_ai_crawlers(

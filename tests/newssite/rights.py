@@ -200,7 +200,7 @@ class RightsSite:
 
     # -- serving ----------------------------------------------------------------------------------------------
 
-    def _respond(self, outlet: str, method: str, target: str) -> Page:
+    def _respond(self, outlet: str, method: str, target: str, agent: str = "") -> Page:
         page = self._page(outlet, target.split("?", 1)[0])
         if outlet == COURIER:
             # The header technique: on every response of the outlet.
