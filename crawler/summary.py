@@ -6,6 +6,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipelines.extract.rights import SIGNALS
+
+#: Column headers of the rights table, one a signal of ``pipelines.extract.rights.SIGNALS``.
+RIGHTS_COLUMNS = {
+    "tdm_reserved": "tdm reserved",
+    "tdm_policy": "tdm policy",
+    "ai_crawlers_disallowed": "ai crawlers out",
+    "noai": "noai",
+    "license": "licence",
+    "paywalled": "paywalled",
+}
+
 
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -15,8 +27,21 @@ def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> list[str]
     return lines
 
 
+def rights_rows(per_domain: dict[str, Any], rights: dict[str, Any]) -> list[tuple[str, ...]]:
+    """One row a domain with written articles: the share of them carrying each rights signal."""
+    rows = []
+    for domain, counts in per_domain.items():
+        written = int(counts.get("written") or 0)
+        if written <= 0:
+            continue
+        found = rights.get(domain) or {}
+        rows.append((domain, *(f"{int(found.get(s) or 0) / written:.0%}" for s in SIGNALS)))
+    return rows
+
+
 def format_summary(manifest: dict[str, Any], run_dir: Path | None = None) -> str:
-    """Fetched, written, rejected by reason, duplicates by kind, and the same per domain."""
+    """Fetched, written, rejected by reason, duplicates by kind, the same per domain, and each domain's share
+    of written articles with each rights signal."""
     counts = manifest.get("counts", {})
     stats = manifest.get("stats", {})
     lines = [f"run {manifest.get('run_id')}" + (f"  ({run_dir})" if run_dir else "")]
@@ -59,6 +84,11 @@ def format_summary(manifest: dict[str, Any], run_dir: Path | None = None) -> str
             for d, c in per_domain.items()
         ]
         lines += table(rows, ("domain", "written", "duplicates", "rejected"))
+    if "rights_per_domain" in manifest:
+        rights = rights_rows(per_domain, manifest.get("rights_per_domain") or {})
+        if rights:
+            lines.append("")
+            lines += table(rights, ("rights: share of articles", *RIGHTS_COLUMNS.values()))
     shards = manifest.get("shards", [])
     if shards:
         lines.append("")

@@ -82,6 +82,11 @@ class PublishedAfterUntil(Rejected):
     stage, reason = "extract", "after-until"
 
 
+# rights: raised by the extract stage's page task, which reads them (``--tdm exclude``)
+class TdmReserved(Rejected):
+    stage, reason = "rights", "tdm-reserved"
+
+
 # clean
 class NoTextAfterClean(Rejected):
     stage, reason = "clean", "no-text"

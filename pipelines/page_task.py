@@ -75,8 +75,9 @@ def language_work(text: str, task: LanguageTask) -> LanguageResult:
 
 @dataclass(frozen=True)
 class PageTask:
-    """The work of one page in a worker: extraction (decoding, parsing, pruning, trafilatura, metadata), then
-    the later stages' worker parts that this crawl runs (``clean``, ``language``; None: not done ahead)."""
+    """The work of one page in a worker: extraction (decoding, parsing, pruning, trafilatura, metadata and
+    rights), then the later stages' worker parts that this crawl runs (``clean``, ``language``, ``quality``; None:
+    not done ahead). ``exclude_reserved``: ``--tdm exclude``, the page's rights can drop it."""
 
     extract: ExtractConfig
     since: date | None = None
@@ -84,11 +85,12 @@ class PageTask:
     language: LanguageTask | None = None
     until: date | None = None
     quality: QualityConfig | None = None
+    exclude_reserved: bool = False
 
     def __call__(self, item: dict[str, Any]) -> dict[str, Any]:
         """Fill ``item`` (a spider's item: ``url`` and the page under ``record.HTML``) with the record's fields
         and leave the later stages' work in it; raises the extract stage's drops."""
-        fill_record(item, self.extract, self.since, self.until)
+        fill_record(item, self.extract, self.since, self.until, self.exclude_reserved)
         text = item.get("text") or ""
         if self.clean is not None:
             cleaned = clean_work(text, self.clean)

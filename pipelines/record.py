@@ -21,6 +21,14 @@ class Field:
     meaning: str
 
 
+#: The type of ``rights`` (``pipelines.extract.rights.article_rights`` builds it), as the record table prints it
+#: and ``newscorpus export`` maps it to an Arrow struct.
+RIGHTS_TYPE = (
+    "{tdm_reserved: bool, tdm_source: string, tdm_policy: string, ai_crawlers_disallowed: list<string>, "
+    "noai: bool, license: string, accessible_for_free: bool, copyright_holder: string, copyright_year: int, "
+    "copyright_notice: string}"
+)
+
 #: The fields of one JSONL line, in the order they are written, with their types and meanings (the dataset
 #: card prints them, ``newscorpus export`` builds its Parquet schema from them). Types are those of the JSON line;
 #: any field may be null or absent (``duplicates`` is absent unless copies were dropped).
@@ -51,6 +59,12 @@ RECORD_FIELDS: tuple[Field, ...] = (
         "archived pages: the archive file, the record's compressed offset and length in it, its WARC-Record-ID and"
         " WARC-Date, and why it is incomplete when it is (null: whole)",
     ),
+    Field(
+        "rights",
+        RIGHTS_TYPE,
+        "what the publisher declared: TDMRep reservation, its source and policy, the AI-training crawlers "
+        "robots.txt disallows, noai, licence URL, access, copyright (null: not declared)",
+    ),
     Field("duplicates", "{count: int, ids: list<string>}", "the copies of this story that were dropped"),
 )
 
@@ -74,6 +88,12 @@ def public_record(item: dict[str, Any]) -> dict[str, Any]:
 
 #: The page as fetched, bytes: spider -> extract (popped there; nothing after extraction holds the page).
 HTML = "_html"
+#: The response headers the rights are read from (``pipelines.extract.rights.RIGHTS_HEADERS``), lower-case
+#: name -> values: spider -> extract (popped there, into ``rights``).
+RESPONSE_HEADERS = "_response_headers"
+#: The site's facts for the page's URL (``pipelines.extract.site_rights.SiteSignals``: its tdmrep.json rule, the
+#: AI crawlers robots.txt keeps out): spider -> extract (popped there, into ``rights``).
+SITE_RIGHTS = "_site_rights"
 #: CSS selectors of clutter from the site profile: spider -> extract.
 PRUNE_SELECTORS = "_prune_selectors"
 #: A publication date from the sitemap or feed, and where it came from: spider -> extract (metadata).

@@ -113,6 +113,18 @@ def as_languages(value: str | Iterable[str] | None) -> frozenset[str]:
     return parse_languages(value)
 
 
+#: What ``--tdm`` takes: keep every article and record its rights, or drop those whose publisher reserved TDM.
+TDM_MODES = ("record", "exclude")
+
+
+def as_tdm_mode(value: Any) -> str:
+    """``record`` or ``exclude`` (``--tdm``)."""
+    mode = str(value).strip().lower()
+    if mode not in TDM_MODES:
+        raise ValueError(f"{value!r} is not one of {', '.join(TDM_MODES)}")
+    return mode
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """The run a crawl writes: ``OUT/runs/<run_id>/``; ``resume`` continues that folder instead of starting it."""
@@ -129,10 +141,17 @@ class CorpusOptions:
     - ``since``, ``until``: articles published earlier, or later, are skipped (sitemap, feed and archive dates
       before fetching, the page's date after extraction; undated articles are kept);
     - ``languages``: only these languages are kept (empty: every language);
-    - ``max_articles``: the run stops after writing this many (None: no limit).
+    - ``max_articles``: the run stops after writing this many (None: no limit);
+    - ``tdm``: ``record`` keeps every article with its ``rights``; ``exclude`` drops the articles whose publisher
+      reserved text and data mining (``rights/tdm-reserved``).
     """
 
     since: datetime | None = setting("NEWSCORPUS_SINCE", None, as_aware_datetime)
     until: datetime | None = setting("NEWSCORPUS_UNTIL", None, as_aware_datetime)
     languages: frozenset[str] = setting("NEWSCORPUS_LANGUAGES", frozenset(), as_languages)
     max_articles: int | None = setting("NEWSCORPUS_MAX_ARTICLES", None, optional_int)
+    tdm: str = setting("NEWSCORPUS_TDM", "record", as_tdm_mode)
+
+    @property
+    def exclude_reserved(self) -> bool:
+        return self.tdm == "exclude"

@@ -151,6 +151,9 @@ def check_against_single(run_dir: Path, manifest: dict[str, Any], single: RunOut
         sorted(set(ids) - {a["id"] for a in single.articles}),
         sorted({a["id"] for a in single.articles} - set(ids)),
     )
+    # The workers read each site's rights as the single process does (the Harbour Daily keeps GPTBot out).
+    assert {a["id"]: a["rights"] for a in articles} == {a["id"]: a["rights"] for a in single.articles}
+    assert manifest["rights_per_domain"] == single.manifest["rights_per_domain"]
     # Every dropped copy once, in the run's duplicates.jsonl and over the workers' own files.
     duplicates = read_jsonl(run_dir / "duplicates.jsonl")
     assert Counter(d["url"] for d in duplicates) == Counter(d["url"] for d in single.duplicates)

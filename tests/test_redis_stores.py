@@ -236,3 +236,15 @@ def test_frontier_pop_release_and_requeue(client: Any) -> None:
     # A request's bytes survive the trip through the in-flight hash (newlines included).
     datas = {cluster.pop("w2")[1] for _ in range(2)}  # type: ignore[index]
     assert b"req-b\nwith newline" in datas | {second[1]} and len(datas) == 2
+
+
+def test_state_keeps_each_sites_rights_files(client: Any) -> None:
+    from crawler.state.redis import RedisCrawlState
+
+    state = RedisCrawlState(client, "t", worker="w1")
+    assert state.site_facts("https://a.example") is None
+    facts = {"tdmrep": [{"location": "/premium/", "tdm-reservation": 1}]}
+    state.save_site_facts("https://a.example", "2026-11-18T00:00:00Z", facts)
+    other = RedisCrawlState(client, "t", worker="w2")  # shared by every worker
+    assert other.site_facts("https://a.example") == ("2026-11-18T00:00:00Z", facts)
+    assert RedisCrawlState(client, "elsewhere").site_facts("https://a.example") is None

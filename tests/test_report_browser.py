@@ -91,7 +91,7 @@ def test_demo_report_in_chromium(demo_corpus: Path, chromium_binary: str, tmp_pa
         assert figure(figures, f"funnel.duplicates_by_kind.{kind}") == count
     for reason, count in counts["rejected_by_reason"].items():
         assert figure(figures, f"funnel.rejected_by_reason.{reason}") == count
-    assert sections == ["funnel", "sites", "time", "languages", "syndication"]
+    assert sections == ["funnel", "sites", "rights", "time", "languages", "syndication"]
     assert svgs >= 6
     (first, first_rows), (second, second_rows) = sorted_by
     assert (first, second) == ("descending", "ascending")

@@ -24,6 +24,7 @@ from crawler.archives.http import content_type, decoded_payload
 from crawler.archives.records import Entry, Reading, read_entries
 from crawler.archives.sources import ArchiveFile
 from pipelines import record
+from pipelines.extract.rights import RIGHTS_HEADERS
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,15 @@ class FileEnd:
 
 
 Message = FileStart | Page | FileEnd | None
+
+
+def archived_rights_headers(headers: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """The headers of ``RIGHTS_HEADERS`` an archived response carries: lower-case name -> values, in order."""
+    kept: dict[str, list[str]] = {}
+    for name, value in headers:
+        if name.lower() in RIGHTS_HEADERS:
+            kept.setdefault(name.lower(), []).append(value)
+    return kept
 
 
 def page_item(archive: ArchiveFile, entry: Entry) -> dict[str, Any] | str:
@@ -71,6 +81,8 @@ def page_item(archive: ArchiveFile, entry: Entry) -> dict[str, Any] | str:
         },
         record.HTML: body,
         record.HTTP_CHARSET: charset,
+        # The archived response headers the rights are read from (TDMRep's, X-Robots-Tag), as a crawl keeps them.
+        record.RESPONSE_HEADERS: archived_rights_headers(entry.http.headers),
         record.REQUESTED_URL: url,
         record.ARCHIVE_POSITION: (archive.location, head.offset),
     }

@@ -40,11 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def arrow_type(spec: str) -> Any:
     """The Arrow type of a record field's type as ``pipelines.record.RECORD_FIELDS`` writes it: ``string``,
-    ``float``, ``int``, ``list<T>`` or ``{name: T, ...}``."""
+    ``float``, ``int``, ``bool``, ``list<T>`` or ``{name: T, ...}``."""
     import pyarrow as pa
 
     spec = spec.strip()
-    scalars = {"string": pa.string(), "float": pa.float64(), "int": pa.int64()}
+    scalars = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
     if spec in scalars:
         return scalars[spec]
     if spec.startswith("list<") and spec.endswith(">"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.dates import parse_duration, parse_since
+from pipelines.settings import TDM_MODES
 from pipelines.write.writer import new_run_id
 
 
@@ -39,6 +40,12 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str
     )
     parser.add_argument("--max-articles", type=int, help=max_articles_help)
     parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
+    parser.add_argument(
+        "--tdm",
+        choices=TDM_MODES,
+        help="record (default): keep every article with the rights its publisher declared; exclude: drop "
+        "articles whose publisher reserved text and data mining (rejected as rights/tdm-reserved)",
+    )
     parser.add_argument("--user-agent", help="an honest User-Agent with a way to reach you")
     parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
     parser.add_argument(
@@ -73,6 +80,8 @@ def build_settings(args: argparse.Namespace) -> Any:
         options["NEWSCORPUS_MAX_ARTICLES"] = args.max_articles
     if args.lang:
         options["NEWSCORPUS_LANGUAGES"] = args.lang
+    if getattr(args, "tdm", None):
+        options["NEWSCORPUS_TDM"] = args.tdm
     if args.user_agent:
         options["USER_AGENT"] = args.user_agent
     if args.compress:

@@ -24,7 +24,7 @@ from crawler.gc_tuning import tune_for_crawl
 from crawler.state.sqlite import StateLocked
 from crawler.summary import format_summary
 from pipelines.dates import parse_since
-from pipelines.settings import RunOptions, from_settings
+from pipelines.settings import TDM_MODES, RunOptions, from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="skip records and articles after this date")
     parser.add_argument("--lang", help="keep only these languages, e.g. en,ko")
     parser.add_argument("--max-articles", type=int, help="stop after writing this many articles")
+    parser.add_argument(
+        "--tdm",
+        choices=TDM_MODES,
+        help="record (default): keep every article with the rights its publisher declared; exclude: drop "
+        "articles whose publisher reserved text and data mining (rejected as rights/tdm-reserved)",
+    )
     parser.add_argument("--compress", choices=["gz", "zst"], help="compress article shards")
     parser.add_argument("--run-id", help="name of the run folder (default: UTC time and a random suffix)")
     parser.add_argument("--state", help="state folder (default: OUT/state): records and files already read")
@@ -80,6 +86,7 @@ def warc_settings(args: argparse.Namespace) -> Any:
         since=args.since,
         max_articles=args.max_articles,
         lang=args.lang,
+        tdm=args.tdm,
         user_agent=None,
         compress=args.compress,
         follow_depth=None,

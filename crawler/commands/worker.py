@@ -50,6 +50,7 @@ def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
         "since": None,
         "max_articles": None,
         "lang": None,
+        "tdm": None,
         "user_agent": None,
         "compress": None,
         "follow_depth": None,

@@ -78,6 +78,7 @@ def build_figures(folder: Path, run_id: str | None = None, last: int | None = No
         "funnel": funnel(runs, sum(updates.values())),
         "runs": rows,
         "sites": tally.site_figures(),
+        "rights": tally.rights_figures(),
         "time": tally.time_figures(),
         "languages": tally.language_figures(),
         "lengths": tally.length_figures(),

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipelines.extract.rights import SIGNALS, signals_of
+
 #: Lag between publication and fetch: (upper bound in seconds, label).
 LAG_BUCKETS: tuple[tuple[float, str], ...] = (
     (3600, "under 1 hour"),
@@ -99,6 +101,7 @@ class SiteTally:
     words: Counter[int] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     date_sources: Counter[str] = field(default_factory=Counter)
+    rights: Counter[str] = field(default_factory=Counter)
 
     def row(self, domain: str) -> dict[str, Any]:
         pipeline_rejected = sum(
@@ -134,6 +137,7 @@ class CorpusTally:
     declared: Counter[tuple[str, str]] = field(default_factory=Counter)
     undeclared: int = 0
     words: Counter[int] = field(default_factory=Counter)
+    rights: Counter[str] = field(default_factory=Counter)
 
     def site(self, domain: str) -> SiteTally:
         tally = self.sites.get(domain)
@@ -157,6 +161,9 @@ class CorpusTally:
         else:
             self.declared[(declared, language)] += 1
         site.date_sources[record.get("date_source") or "none"] += 1
+        signals = signals_of(record.get("rights"))
+        site.rights.update(signals)
+        self.rights.update(signals)
         published = record.get("date_published")
         if not isinstance(published, str) or len(published) < 10:
             self.no_date += 1
@@ -182,6 +189,31 @@ class CorpusTally:
     def site_figures(self) -> list[dict[str, Any]]:
         rows = [tally.row(domain) for domain, tally in self.sites.items()]
         return sorted(rows, key=lambda r: (-r["written"], -r["duplicates"], -r["rejected"], r["domain"]))
+
+    def rights_figures(self) -> dict[str, Any]:
+        """Of the articles written, how many carry each rights signal (``pipelines.extract.rights.SIGNALS``):
+        over the corpus and per site, sites with most articles first."""
+
+        def shares(counts: Counter[str], articles: int) -> dict[str, dict[str, Any]]:
+            return {
+                s: {"count": counts[s], "share": round(counts[s] / articles, 4) if articles else None}
+                for s in SIGNALS
+            }
+
+        articles = sum(t.written for t in self.sites.values())
+        ranked = sorted(
+            (kv for kv in self.sites.items() if kv[1].written > 0), key=lambda kv: (-kv[1].written, kv[0])
+        )
+        sites = [
+            {"domain": domain, "articles": t.written, "signals": shares(t.rights, t.written)}
+            for domain, t in ranked
+        ]
+        return {
+            "signals": list(SIGNALS),
+            "articles": articles,
+            "total": shares(self.rights, articles),
+            "sites": sites,
+        }
 
     def time_figures(self) -> dict[str, Any]:
         dated = sum(self.lag_hours.values())

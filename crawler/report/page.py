@@ -111,7 +111,8 @@ def header(figures: dict[str, Any]) -> str:
         f"<p><code>{_esc(report['folder'])}</code>: {_esc(covered)}</p>"
         f"<p>generated {_esc(report['generated_at'])} by newscorpus {_esc(report['newscorpus_version'])}, "
         "from the run folders alone (manifests, shards, duplicates, rejections, updates)</p>"
-        '<nav><a href="#funnel">Funnel</a><a href="#sites">Sites</a><a href="#time">Time</a>'
+        '<nav><a href="#funnel">Funnel</a><a href="#sites">Sites</a><a href="#rights">Rights</a>'
+        '<a href="#time">Time</a>'
         '<a href="#languages">Languages and lengths</a><a href="#syndication">Syndication</a></nav></header>'
     )
 
@@ -209,6 +210,40 @@ def sites_section(figures: dict[str, Any], plots: dict[str, str | None]) -> str:
         + '<p class="note">Click a column to sort. "No text / not article" is the share of a site\'s article '
         "pages with no main text or no article in them: a site whose layout changed shows up here (red from "
         "20%).</p>" + more + f'<div class="scroll">{table(headers, rows, sortable=True)}</div></section>'
+    )
+
+
+#: The rights signals as the page names them (``pipelines.extract.rights.SIGNALS``).
+RIGHTS_LABELS = {
+    "tdm_reserved": "TDM reserved",
+    "tdm_policy": "TDM policy",
+    "ai_crawlers_disallowed": "AI crawlers disallowed",
+    "noai": "noai",
+    "license": "licence",
+    "paywalled": "paywalled",
+}
+
+
+def rights_section(figures: dict[str, Any]) -> str:
+    r = figures["rights"]
+    signals = r["signals"]
+    cards = '<div class="cards">' + "".join(
+        _card(r["total"][s]["count"], f"articles {RIGHTS_LABELS.get(s, s)}", f"rights.total.{s}")
+        for s in signals
+    )
+    rows: list[list[Cell | str]] = [
+        [site["domain"], num(site["articles"]), *(pct(site["signals"][s]["share"]) for s in signals)]
+        for site in r["sites"][:SITES_SHOWN]
+    ]
+    headers = [("site", False), ("articles", True), *((RIGHTS_LABELS.get(s, s), True) for s in signals)]
+    return (
+        '<section id="rights"><h2>Rights</h2>'
+        + cards
+        + "</div>"
+        + '<p class="note">What publishers declared, per article (the record\'s <code>rights</code>): a TDMRep '
+        "reservation (header, meta tag or the site's tdmrep.json), robots.txt keeping AI-training crawlers out "
+        "of the article's path, noai, a licence link, a paywall. Shares are of each site's articles.</p>"
+        + f'<div class="scroll">{table(headers, rows, sortable=True)}</div></section>'
     )
 
 
@@ -355,6 +390,7 @@ def render_page(figures: dict[str, Any], plots: dict[str, str | None]) -> str:
             notes_section(figures),
             funnel_section(figures, plots),
             sites_section(figures, plots),
+            rights_section(figures),
             time_section(figures, plots),
             languages_section(figures, plots),
             syndication_section(figures, plots),

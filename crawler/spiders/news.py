@@ -5,8 +5,9 @@ sitemap is fetched with the sitemap's date before a link to it is seen): sitemap
 profile, RSS/Atom feeds from the profile or announced on the start page, then links from start and section
 pages up to ``NEWSCORPUS_FOLLOW_DEPTH``. Scrapy's duplicate filter keeps each URL to one fetch.
 
-The spider only fetches and routes: an article response becomes an item carrying the raw page and the
-discovery hints; extraction and everything after happen in the item pipelines.
+The spider only fetches and routes: an article response becomes an item carrying the raw page, the discovery
+hints, the response headers the rights are read from and the site's rights facts (``crawler.site_rights``);
+extraction and everything after happen in the item pipelines.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from crawler.article_urls import ArticleUrlClassifier, UrlKind
 from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_feed, parse_sitemap
 from crawler.distributed.config import DistributedConfig
 from crawler.profiles import ProfileError, SiteProfile, load_target
+from crawler.site_rights import SiteRights, SiteRightsConfig
 from crawler.state.extension import CrawlStateExtension
 from crawler.state.incremental import Decision, RevisitPolicy, decide, update_meta
 from pipelines import record
 from pipelines.dates import parse_since, parse_utc, utc_now
+from pipelines.extract.rights import RIGHTS_HEADERS
 from pipelines.settings import CorpusOptions, from_settings, setting
 from pipelines.urls import domain_of
 from pipelines.write.signals import page_rejected
@@ -88,6 +91,7 @@ class NewsSpider(scrapy.Spider):
         self.follow_depth = 2
         self.revisit = RevisitPolicy()
         self.state_ext: Any = None
+        self.rights: SiteRights | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -141,6 +145,11 @@ class NewsSpider(scrapy.Spider):
         self.crawler.signals.connect(self._reset_bytes, signal=signals.headers_received)
 
         self.state_ext = self.crawler.get_extension(CrawlStateExtension)
+        self.rights = SiteRights(
+            self.crawler,
+            self.state_ext.state if self.state_ext is not None else None,
+            from_settings(SiteRightsConfig, self.settings),
+        )
         if from_settings(DistributedConfig, self.settings).distributed:
             from crawler.distributed.extension import WorkerExtension
 
@@ -157,8 +166,10 @@ class NewsSpider(scrapy.Spider):
         for index in range(len(self.profiles)) if indexes is None else indexes:
             profile = self.profiles[index]
             meta = {"profile": index}
-            if profile.discover_sitemaps:
-                for origin in dict.fromkeys(_origin(u) for u in profile.start_urls):
+            for origin in dict.fromkeys(_origin(u) for u in profile.start_urls):
+                if self.rights is not None:
+                    self.rights.prefetch(origin)  # tdmrep.json, straight to the downloader
+                if profile.discover_sitemaps:
                     yield Request(
                         origin + "/robots.txt",
                         callback=self.parse_robots,
@@ -259,7 +270,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ----------------------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+    async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
         index = response.meta["profile"]
         profile = self.profiles[index]
         mime = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
@@ -283,7 +294,14 @@ class NewsSpider(scrapy.Spider):
             record.EXPECTED_LANGUAGES: list(profile.languages),
             record.REQUESTED_URL: response.meta.get("newscorpus_requested_url", response.url),
             record.LASTMOD: response.meta.get("listed_date"),
+            record.RESPONSE_HEADERS: {
+                name: [v.decode("latin-1") for v in response.headers.getlist(name)]
+                for name in RIGHTS_HEADERS
+                if name in response.headers
+            },
         }
+        if self.rights is not None:
+            item[record.SITE_RIGHTS] = await self.rights.signals_for(response.url)
         if response.meta.get("update_of"):
             item[record.UPDATE_OF] = response.meta["update_of"]
         if response.meta.get("date_hint"):

@@ -35,7 +35,10 @@ logger = logging.getLogger(__name__)
 #: Fetch failures that will not go away on the next run; others (timeouts, 5xx, 404) are tried again.
 PERMANENT_FETCH_REASONS = frozenset({"not-html", "too-large"})
 #: Rejections that depend on the options of the run, not on the page: a later run may want the page.
-OPTION_DEPENDENT = frozenset({"write/max-articles", "language/not-wanted", "extract/before-since"})
+#: (``rights/tdm-reserved`` too: ``--tdm exclude`` is an option, and a publisher may lift its reservation.)
+OPTION_DEPENDENT = frozenset(
+    {"write/max-articles", "language/not-wanted", "extract/before-since", "rights/tdm-reserved"}
+)
 
 
 def is_permanent_rejection(record: dict[str, Any]) -> bool:

@@ -3,7 +3,8 @@
 What it holds is what the SQLite state holds (page outcomes under every URL a page is known by, a ledger of
 runs), so a page written by one worker is skipped by all the others, and by every later run on the same
 Redis. Keys under ``<namespace>:state:``: ``pages`` (URL -> outcome), ``runs`` (``<run id>/<worker>`` ->
-ledger entry), ``archives`` (archive file -> how far it was read).
+ledger entry), ``archives`` (archive file -> how far it was read), ``sites`` (origin -> its rights files,
+``crawler.site_rights``).
 
 Recording a page's outcome also confirms the dedupe decision about it (``pipelines.dedupe.index.redis``): both
 happen in one Lua script, so a worker killed at any moment leaves either both or neither.
@@ -63,6 +64,7 @@ class RedisCrawlState:
         self._pages = f"{self.prefix}:pages"
         self._runs = f"{self.prefix}:runs"
         self._archives = f"{self.prefix}:archives"
+        self._sites = f"{self.prefix}:sites"
         self._pending = pending_key(namespace, worker or "-")
         self._record = client.register_script(_RECORD)
 
@@ -164,6 +166,19 @@ class RedisCrawlState:
 
     def unfinished_runs(self) -> list[dict[str, Any]]:
         return [r for r in self.runs() if r["status"] == "running"]
+
+    # -- sites -------------------------------------------------------------------------------------------
+
+    def site_facts(self, origin: str) -> tuple[str, dict[str, Any]] | None:
+        raw = self.client.hget(self._sites, origin)
+        if raw is None:
+            return None
+        entry = json.loads(_text(raw))
+        return entry["fetched_at"], entry["facts"]
+
+    def save_site_facts(self, origin: str, fetched_at: str, facts: dict[str, Any]) -> None:
+        entry = {"fetched_at": fetched_at, "facts": facts}
+        self.client.hset(self._sites, origin, json.dumps(entry, ensure_ascii=False))
 
     def close(self) -> None:
         self.client.close()

@@ -26,9 +26,11 @@ from urllib.parse import urldefrag
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+#: 2: the ``archives`` table (``newscorpus warc``); 3: the ``sites`` table (each site's rights files,
+#: ``crawler.site_rights``).
+SCHEMA_VERSION = 3
 #: Versions an older newscorpus wrote that this one brings up to date (adding tables, never changing rows).
-MIGRATES_FROM = frozenset({1})
+MIGRATES_FROM = frozenset({1, 2})
 
 #: Outcomes that end a page's story for good. Transient failures (timeouts, 5xx) are not recorded, so the
 #: next run tries again.
@@ -92,6 +94,10 @@ class StateStore(Protocol):
     def finish_run(self, run_id: str, status: str, counts: dict[str, Any]) -> None: ...
 
     def runs(self) -> list[dict[str, Any]]: ...
+
+    def site_facts(self, origin: str) -> tuple[str, dict[str, Any]] | None: ...
+
+    def save_site_facts(self, origin: str, fetched_at: str, facts: dict[str, Any]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -227,6 +233,21 @@ class CrawlState:
     def unfinished_runs(self) -> list[dict[str, Any]]:
         return [r for r in self.runs() if r["status"] == "running"]
 
+    # -- sites -------------------------------------------------------------------------------------------
+
+    def site_facts(self, origin: str) -> tuple[str, dict[str, Any]] | None:
+        """When a site's rights files were fetched, and what they said (``crawler.site_rights``)."""
+        row = self._db.execute("SELECT fetched_at, facts FROM sites WHERE origin = ?", (origin,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def save_site_facts(self, origin: str, fetched_at: str, facts: dict[str, Any]) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO sites (origin, fetched_at, facts) VALUES (?, ?, ?) ON CONFLICT(origin) DO UPDATE"
+                " SET fetched_at=excluded.fetched_at, facts=excluded.facts",
+                (origin, fetched_at, json.dumps(facts, ensure_ascii=False)),
+            )
+
     # -- plumbing ----------------------------------------------------------------------------------------
 
     @contextmanager
@@ -257,6 +278,8 @@ class CrawlState:
                 )
 
 
+_SITES = "CREATE TABLE IF NOT EXISTS sites (origin TEXT PRIMARY KEY, fetched_at TEXT NOT NULL, facts TEXT NOT NULL)"
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, outcome TEXT NOT NULL, article_id TEXT,"
@@ -269,6 +292,8 @@ _SCHEMA = (
     # Archive files read (newscorpus warc): where to go on in each, and whether it is done.
     "CREATE TABLE IF NOT EXISTS archives (location TEXT PRIMARY KEY, next_offset INTEGER, status TEXT NOT NULL,"
     " run_id TEXT, updated_at TEXT)",
+    # Each site's rights files (crawler.site_rights): what they said, and when they were fetched.
+    _SITES,
 )
 
 

@@ -11,14 +11,32 @@ from typing import Any
 from lxml import html as lxml_html
 
 from pipelines.dates import parse_date
-from pipelines.drops import NotAnArticle, NoText, PublishedAfterUntil, PublishedBeforeSince, UnreadablePage
+from pipelines.drops import (
+    NotAnArticle,
+    NoText,
+    PublishedAfterUntil,
+    PublishedBeforeSince,
+    TdmReserved,
+    UnreadablePage,
+)
 from pipelines.extract.config import ExtractConfig
 from pipelines.extract.decode import decode_html
 from pipelines.extract.main_text import _WORD, _main_text
 from pipelines.extract.metadata import ARTICLE_TYPES, NON_ARTICLE_TYPES, Metadata, extract_metadata
 from pipelines.extract.parse import parse_html, strip_inert
 from pipelines.extract.prune import prune_tree
-from pipelines.record import DATE_HINT, DATE_HINT_SOURCE, HTML, HTTP_CHARSET, PRUNE_SELECTORS, article_id
+from pipelines.extract.rights import PageRights, article_rights, header_signals, reservations
+from pipelines.extract.site_rights import SiteSignals
+from pipelines.record import (
+    DATE_HINT,
+    DATE_HINT_SOURCE,
+    HTML,
+    HTTP_CHARSET,
+    PRUNE_SELECTORS,
+    RESPONSE_HEADERS,
+    SITE_RIGHTS,
+    article_id,
+)
 from pipelines.text_stats import count_words
 from pipelines.urls import domain_of
 
@@ -40,6 +58,7 @@ class Extracted:
     tags: list[str] = field(default_factory=list)
     declared_language: str | None = None
     page_type: str | None = None
+    rights: PageRights = field(default_factory=PageRights)
 
 
 def _key(text: str) -> str:
@@ -138,6 +157,7 @@ def extract_article(
         tags=meta.tags,
         declared_language=meta.declared_language,
         page_type=meta.page_type,
+        rights=meta.rights,
     )
 
 
@@ -180,9 +200,17 @@ def fill_record(
     config: ExtractConfig | None = None,
     since: date | None = None,
     until: date | None = None,
+    exclude_reserved: bool = False,
 ) -> dict[str, Any]:
-    """Run ``extract_article`` on an item dict and fill the record fields (shared by the crawl and the CLI)."""
+    """Run ``extract_article`` on an item dict and fill the record fields (shared by the crawl and the CLI).
+
+    ``rights`` combines the page's signals with the response headers and the site's facts the item carries
+    (``record.RESPONSE_HEADERS``, ``record.SITE_RIGHTS``; a saved page has neither). ``exclude_reserved``
+    (``--tdm exclude``): an article whose publisher reserved text and data mining is ``rights/tdm-reserved``,
+    once it is known to be an article (a page that is not one keeps its own reason)."""
     html = item.pop(HTML, None)
+    headers = item.pop(RESPONSE_HEADERS, None)
+    site = item.pop(SITE_RIGHTS, None)
     url = item.get("url") or ""
     if html is None:
         raise UnreadablePage("no HTML in the item")
@@ -211,8 +239,15 @@ def fill_record(
     item["site_name"] = result.site_name
     item["tags"] = result.tags
     item["source"] = item.get("source") or "live"
+    item["rights"] = article_rights(
+        result.rights, header_signals(headers, url), site if isinstance(site, SiteSignals) else None
+    )
     if published_before(result.date_published, since):
         raise PublishedBeforeSince(f"published {result.date_published}, before {since}")
     if published_after(result.date_published, until):
         raise PublishedAfterUntil(f"published {result.date_published}, after {until}")
+    if exclude_reserved:
+        reserved = reservations(item["rights"])
+        if reserved:
+            raise TdmReserved("; ".join(reserved))
     return item

@@ -1,4 +1,5 @@
-"""Article metadata from a parsed page: dates with their source, authors, title, canonical URL, language.
+"""Article metadata from a parsed page: dates with their source, authors, title, canonical URL, language, and
+the rights the page declares (``pipelines.extract.rights``).
 
 Why our own pass and not trafilatura's ``extract_metadata``: we need to know *where* a date came from
 (``date_source``), to refuse dates later than the fetch, to keep the title free of the outlet suffix and the
@@ -33,6 +34,7 @@ from lxml import html as lxml_html
 
 from pipelines.dates import format_date, not_after, parse_date, parse_utc
 from pipelines.extract.bylines import clean_authors, clean_title, plain_text, title_key
+from pipelines.extract.rights import PageRights, page_rights
 from pipelines.urls import domain_of, normalize_url
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,7 @@ class Metadata:
     declared_language: str | None = None
     page_type: str | None = None
     description: str | None = None
+    rights: PageRights = field(default_factory=PageRights)
 
 
 def _meta_map(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
@@ -433,6 +436,7 @@ def extract_metadata(
                 tags.extend(value.split(","))
     meta.tags = list(dict.fromkeys(t for t in (plain_text(t) for t in tags) if t and len(t) <= 80))[:30]
     meta.description = _first(metas, "og:description", "description")
+    meta.rights = page_rights(tree, metas, articles, objects, url)
 
     # Dates.
     limit = parse_utc(fetched_at)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from pipelines.extract.config import ExtractConfig
+from pipelines.extract.rights import signals_of
 from pipelines.page_task import PageTask, PageWork, page_work, run_page_task
 from pipelines.settings import CorpusOptions, from_settings
 from pipelines.urls import domain_of
@@ -30,12 +31,14 @@ class ExtractPipeline:
         stats: Any = None,
         work: PageWork | None = None,
         until: date | None = None,
+        exclude_reserved: bool = False,
     ) -> None:
         self.config = config or ExtractConfig()
         self.since = since
         self.until = until
         self.stats = stats
         self.work = work or PageWork(WorkerPool(0))
+        self.exclude_reserved = exclude_reserved
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
@@ -51,7 +54,7 @@ class ExtractPipeline:
         options = from_settings(CorpusOptions, settings)
         since = options.since.date() if options.since else None
         until = options.until.date() if options.until else None
-        return cls(config, since, crawler.stats, page_work(crawler), until)
+        return cls(config, since, crawler.stats, page_work(crawler), until, options.exclude_reserved)
 
     def task(self, url: str) -> PageTask:
         """The page task for a page at ``url``, with the later stages that run in this crawl."""
@@ -61,7 +64,15 @@ class ExtractPipeline:
         if speculation is None or not speculation.wanted(domain_of(url)):
             # Work ahead on the cleaned text pays only where nothing in between changes it (see Speculation).
             language = quality = None
-        return PageTask(self.config, self.since, plan.clean, language, self.until, quality)
+        return PageTask(
+            self.config,
+            self.since,
+            plan.clean,
+            language,
+            self.until,
+            quality=quality,
+            exclude_reserved=self.exclude_reserved,
+        )
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         result = await self.work.pool.run(run_page_task, self.task(item.get("url") or ""), item)
@@ -71,4 +82,6 @@ class ExtractPipeline:
             item.update(result)
         if self.stats is not None:
             self.stats.inc_value("newscorpus/extract/ok")
+            for signal in signals_of(item.get("rights")):
+                self.stats.inc_value(f"newscorpus/rights/{signal}")
         return item

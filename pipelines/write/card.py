@@ -33,6 +33,7 @@ SHAPING_PREFIXES = (
     "NEWSCORPUS_SINCE",
     "NEWSCORPUS_LANGUAGES",
     "NEWSCORPUS_MAX_ARTICLES",
+    "NEWSCORPUS_TDM",
     "NEWSCORPUS_FOLLOW_DEPTH",
     "NEWSCORPUS_REVISIT_",
     "NEWSCORPUS_COMPRESS",
@@ -122,6 +123,7 @@ def command_line(manifest: dict[str, Any], settings: dict[str, Any], targets: li
         "--max-articles": settings.get("NEWSCORPUS_MAX_ARTICLES") or None,
         "--compress": settings.get("NEWSCORPUS_COMPRESS"),
         "--revisit-after": settings.get("NEWSCORPUS_REVISIT_AFTER"),
+        "--tdm": settings.get("NEWSCORPUS_TDM") if settings.get("NEWSCORPUS_TDM") != "record" else None,
     }
     parts = ["newscorpus crawl", *targets, "--out OUT"]
     parts += [f"{name} {value}" for name, value in options.items() if value not in (None, "", 0)]
@@ -130,6 +132,23 @@ def command_line(manifest: dict[str, Any], settings: dict[str, Any], targets: li
     if manifest.get("distributed"):
         parts += ["--redis-url URL", "(and newscorpus worker on each machine, then newscorpus merge)"]
     return " ".join(parts)
+
+
+def rights_line(manifest: dict[str, Any], rows: int) -> str | None:
+    """What the publishers of the run's articles declared, in one sentence (None: the manifest does not say)."""
+    per_domain = manifest.get("rights_per_domain")
+    if not isinstance(per_domain, dict) or not rows:
+        return None
+    total: Counter[str] = Counter()
+    for counts in per_domain.values():
+        total.update({k: int(v) for k, v in (counts or {}).items()})
+    return (
+        f"Each record's `rights` says what its publisher declared. Of the {rows:,} articles, "
+        f"{total['tdm_reserved']:,} carry a TDMRep text-and-data-mining reservation, "
+        f"{total['ai_crawlers_disallowed']:,} sit where robots.txt keeps AI-training crawlers out, "
+        f"{total['noai']:,} say `noai`, {total['license']:,} link a licence and {total['paywalled']:,} are "
+        "marked paywalled. Respect the reservations that apply to your use."
+    )
 
 
 def _languages(run_dir: Path, shards: list[str]) -> Counter[str]:
@@ -178,6 +197,7 @@ def card_text(run_dir: Path, manifest: dict[str, Any], languages: Counter[str]) 
         "",
         LICENCE_LINE,
         "",
+        *([line, ""] if (line := rights_line(manifest, rows)) else []),
         "## Loading",
         "",
         "```python",

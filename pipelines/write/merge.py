@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.dates import utc_now
+from pipelines.extract.rights import signals_of
 from pipelines.write.card import write_dataset_card
 from pipelines.write.run_folder import WriterConfig, write_json_atomic
 from pipelines.write.shards import (
@@ -277,6 +278,7 @@ def write_combined(
 ) -> dict[str, Any]:
     """The run's own ``duplicates.jsonl``, ``rejected.jsonl``, ``updates.jsonl`` and ``manifest.json``."""
     per_domain: dict[str, Counter[str]] = defaultdict(Counter)
+    rights: dict[str, Counter[str]] = defaultdict(Counter)
     shards = []
     written = 0
     for worker in workers:
@@ -285,6 +287,7 @@ def write_combined(
             for record in iter_records(run_dir / shard["name"]):
                 written += 1
                 per_domain[record.get("domain") or "?"]["written"] += 1
+                rights[record.get("domain") or "?"].update(signals_of(record.get("rights")))
     kinds: Counter[str] = Counter()
     with open(run_dir / "duplicates.jsonl.tmp", "w", encoding="utf-8") as out:
         for record in duplicates.values():
@@ -330,6 +333,7 @@ def write_combined(
             "duplicates_by_kind": dict(sorted(kinds.items())),
         },
         "per_domain": {d: dict(c) for d, c in sorted(per_domain.items())},
+        "rights_per_domain": {d: dict(c) for d, c in sorted(rights.items()) if c},
         "shards": shards,
         "duplicates_file": "duplicates.jsonl",
         "rejected_file": "rejected.jsonl",

@@ -6,6 +6,8 @@ Layout of one run (``DIR/runs/<run-id>/``):
 - ``duplicates.jsonl``: every dropped copy, with the id of the article it repeats,
 - ``rejected.jsonl``: every page that did not become an article, with the stage and reason,
 - ``manifest.json``: counts, shards with line counts and sha256, settings, times; written last, atomically.
+  ``rights_per_domain`` counts each domain's written articles by the rights signals they carry
+  (``pipelines.extract.rights.SIGNALS``), for the run's summary.
 
 A kept article can be superseded later in the run by a better copy of the same story (see the dedupe stage);
 it is then retracted: removed from its shard when the run closes and recorded as a duplicate instead. Kept
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipelines.dates import utc_now
+from pipelines.extract.rights import signals_of
 from pipelines.settings import from_settings
 from pipelines.urls import domain_of
 from pipelines.write.run_folder import WriterConfig, crash_now, repair_run_files, write_json_atomic
@@ -58,6 +61,7 @@ class CorpusWriter:
         self.duplicates = 0
         self.rejected = 0
         self.per_domain: dict[str, Counter[str]] = defaultdict(Counter)
+        self.rights: dict[str, Counter[str]] = defaultdict(Counter)
         self.rejected_reasons: Counter[str] = Counter()
         self.duplicate_kinds: Counter[str] = Counter()
         self._retracted: dict[str, dict[str, Any]] = {}
@@ -103,6 +107,7 @@ class CorpusWriter:
                 if self._own_ids is not None:
                     self._own_ids.add(record.get("id") or "")
                 self.per_domain[record.get("domain") or "?"]["written"] += 1
+                self._count_rights(record)
             self.written += lines
             sha, size = file_digest(path)
             shards.append(ShardInfo(path.name, lines, size, sha))
@@ -129,6 +134,11 @@ class CorpusWriter:
         if self.config.crash_at == f"line:{self.written}":
             crash_now(self.config.crash_at)
         self.per_domain[record.get("domain") or "?"]["written"] += 1
+        self._count_rights(record)
+
+    def _count_rights(self, record: dict[str, Any], step: int = 1) -> None:
+        for signal in signals_of(record.get("rights")):
+            self.rights[record.get("domain") or "?"][signal] += step
 
     def write_duplicate(self, record: dict[str, Any]) -> None:
         """Record a dropped copy; the kept article's ``duplicates`` field is filled in at close."""
@@ -190,6 +200,7 @@ class CorpusWriter:
                 "duplicates_by_kind": dict(sorted(self.duplicate_kinds.items())),
             },
             "per_domain": {d: dict(c) for d, c in sorted(self.per_domain.items())},
+            "rights_per_domain": {d: dict(+c) for d, c in sorted(self.rights.items()) if +c},
             "shards": [s.as_dict() for s in shards],
             "duplicates_file": self.config.file_name("duplicates"),
             "rejected_file": self.config.file_name("rejected"),
@@ -210,6 +221,7 @@ class CorpusWriter:
         def edit(record: dict[str, Any]) -> dict[str, Any] | None:
             rid = record.get("id")
             if rid in self._retracted:
+                self._count_rights(record, -1)
                 return None
             if rid in self._duplicate_ids:
                 earlier = record.get("duplicates") or {"count": 0, "ids": []}
