@@ -52,6 +52,7 @@ def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
         "lang": None,
         "user_agent": None,
         "compress": None,
+        "warc": False,
         "follow_depth": None,
         "revisit_after": None,
         "quiet": False,
