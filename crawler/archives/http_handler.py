@@ -27,6 +27,7 @@ from typing import Any
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
+from crawler.archives.writer import WarcWriteConfig
 from pipelines.settings import from_settings
 
 try:  # Scrapy's private classes: see the module docstring
@@ -72,21 +73,23 @@ def pop_recorded(headers: Any) -> RecordedHeads | None:
         return None
     sent_value = sent[0] if isinstance(sent, list) else sent
     received_value = received[0] if isinstance(received, list) else received
-    stamp, ip, encoded = bytes(sent_value).split(b" ", 2)
-    head = base64.b64decode(received_value)
+    try:
+        stamp, ip, encoded = bytes(sent_value).split(b" ", 2)
+        request_head = base64.b64decode(encoded, validate=True)
+        head = base64.b64decode(received_value, validate=True)
+        moment = float(stamp)
+    except ValueError:  # binascii.Error is one; a server cannot reach these headers, but be safe
+        logger.warning("unreadable recorded HTTP heads: WARC gets Scrapy's headers for this response")
+        return None
+    if not request_head:
+        return None
     status_line, _, rest = head.partition(b"\r\n")
     lines = []
     for line in rest.split(b"\r\n"):
         name, sep, value = line.partition(b": ")
         if sep:
             lines.append((name, value))
-    return RecordedHeads(
-        base64.b64decode(encoded),
-        float(stamp),
-        ip.decode("ascii") if ip != b"-" else None,
-        status_line,
-        lines,
-    )
+    return RecordedHeads(request_head, moment, ip.decode("ascii") if ip != b"-" else None, status_line, lines)
 
 
 def peek_recorded(headers: Any) -> RecordedHeads | None:
@@ -172,8 +175,6 @@ class RecordingDownloadHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
-        from crawler.archives.writer import WarcWriteConfig
-
         if not from_settings(WarcWriteConfig, crawler.settings).enabled:
             return
         if not RECORDS_HEADS:  # pragma: no cover - depends on the Scrapy version

@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
-#: gzip level of the records: zlib's default, about twice as fast as warcio's level 9 for 1-2% more bytes.
+#: gzip level of the records: zlib's default, a quarter less time than warcio's level 9 on plain HTML for under
+#: 1% more bytes (and either costs little on bodies that arrive gzip-encoded).
 GZIP_LEVEL = 6
 #: Captures waiting for the writer thread, in bytes of bodies: past this the reactor waits (the disk is slower
 #: than the network), so memory stays bounded.
