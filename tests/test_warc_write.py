@@ -157,7 +157,7 @@ def test_every_response_the_crawl_received_is_archived(site: NewsSite, news: Arc
     assert len(responses) == len(news.of_type("request"))
     stats = news.run.manifest["stats"]
     status_counts = sum(v for k, v in stats.items() if k.startswith("downloader/response_status_count/"))
-    assert len(responses) == status_counts == stats["newscorpus/warc/captures"]
+    assert len(responses) == status_counts == stats["newscorpus/archived/captures"]
     statuses = Counter(r.status_line.split(" ")[1] for r in responses)
     assert {"200", "301", "404", "500"} <= set(statuses), statuses
     # robots.txt, sitemaps, feeds, article pages and pages the crawl rejected are all there
@@ -263,8 +263,8 @@ def test_the_manifest_lists_every_file(news: Archive) -> None:
         assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert entry["records"] == len(read_records(path))
     stats = news.run.manifest["stats"]
-    assert stats["newscorpus/warc/files"] == len(news.files)
-    assert stats["newscorpus/warc/records"] == len(news.records)
+    assert stats["newscorpus/archived/files"] == len(news.files)
+    assert stats["newscorpus/archived/records"] == len(news.records)
 
 
 def test_cdxj_index_points_at_each_response(news: Archive) -> None:
@@ -324,7 +324,7 @@ def test_pages_cut_short_are_marked_truncated(bad: Archive) -> None:
     (reset,) = bad.responses_to(RESET_MID_BODY)
     assert reset.headers["WARC-Truncated"] == "disconnect"
     assert 0 < len(reset.payload) < int(reset.http_values("X-Crawler-Content-Length")[0])
-    assert bad.run.manifest["stats"]["newscorpus/warc/truncated"] == 3
+    assert bad.run.manifest["stats"]["newscorpus/archived/truncated"] == 3
 
 
 def test_gzip_bomb_is_stored_compressed_and_redirect_hops_each_archived(bad: Archive) -> None:

@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.archives.http_handler import RecordedHeads, pop_recorded
 from crawler.archives.fetch_records import (
     TRUNCATED_DISCONNECT,
     TRUNCATED_LENGTH,
@@ -42,6 +41,7 @@ from crawler.archives.fetch_records import (
     fallback_request_head,
     fallback_response_head,
 )
+from crawler.archives.http_handler import RecordedHeads, pop_recorded
 from crawler.archives.writer import ArchiveThread, WarcFiles, WarcWriteConfig, recover_folder
 from pipelines.settings import RunOptions, from_settings
 from pipelines.write.archive import RunArchive
@@ -140,10 +140,11 @@ class WarcCaptureExtension(RunArchive):
         thread = self.thread
         files = thread.close()
         stats = self.crawler.stats
-        stats.set_value("newscorpus/warc/files", len(files))
-        stats.set_value("newscorpus/warc/captures", thread.files.captures)
-        stats.set_value("newscorpus/warc/records", thread.files.records)
-        stats.set_value("newscorpus/warc/bytes", sum(f["bytes"] for f in files))
+        # newscorpus/archived/: what this crawl wrote (newscorpus/warc/ is what a run reading archives read).
+        stats.set_value("newscorpus/archived/files", len(files))
+        stats.set_value("newscorpus/archived/captures", thread.files.captures)
+        stats.set_value("newscorpus/archived/records", thread.files.records)
+        stats.set_value("newscorpus/archived/bytes", sum(f["bytes"] for f in files))
         for key, value in (
             ("truncated", self.truncated),
             ("unanswered", self.unanswered),
@@ -151,7 +152,7 @@ class WarcCaptureExtension(RunArchive):
             ("queue_full_waits", thread.waits),
         ):
             if value:
-                stats.set_value(f"newscorpus/warc/{key}", value)
+                stats.set_value(f"newscorpus/archived/{key}", value)
 
     def spider_closed(self, spider: Any = None, reason: str = "") -> None:
         self.close_archive()  # the write stage closed it already when it is there
