@@ -467,6 +467,21 @@ def test_writer_thread_keeps_order_and_closes_every_file(tmp_path: Path) -> None
     assert uris == [f"http://example.org/{n}" for n in range(40)]
 
 
+def test_a_failed_write_stops_the_archive_and_says_so(tmp_path: Path) -> None:
+    class FullDisk(WarcFiles):
+        def write(self, capture: Capture) -> None:
+            raise OSError(28, "No space left on device")
+
+    errors: list[BaseException] = []
+    thread = ArchiveThread(FullDisk(tmp_path / "warc", 1000, {}), on_error=errors.append)
+    thread.start()
+    thread.put(_capture("http://example.org/1"))
+    thread.close()
+    assert isinstance(thread.error, OSError) and errors == [thread.error]
+    thread.put(_capture("http://example.org/2"))  # after the failure: counted, not queued
+    assert thread.dropped == 1
+
+
 def test_each_worker_lists_its_files_and_merge_lists_them_all(tmp_path: Path) -> None:
     run_dir = tmp_path / "runs" / "run-1"
     for worker in ("w1", "w2"):

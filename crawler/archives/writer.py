@@ -117,8 +117,11 @@ class WarcFiles:
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
         worker = f"-{self.worker}" if self.worker else ""
         self._name = f"newscorpus-{stamp}{worker}-{self._serial:05d}{WARC_SUFFIX}"
-        self._fh = open(self.folder / (self._name + OPEN_SUFFIX), "xb", buffering=0)  # noqa: SIM115
-        # Held while the file is open: recovery leaves a locked file alone (its writer is alive).
+        # Created under a name recovery never looks at, locked, then given its ``.open`` name: the lock, held
+        # while the file is open, tells recovery in another process that its writer is alive, and no file is
+        # ever seen under that name unlocked and empty.
+        hidden = self.folder / f".{self._name}{OPEN_SUFFIX}.new"
+        self._fh = open(hidden, "xb", buffering=0)  # noqa: SIM115
         fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._size = 0
         self._file_records = 0
@@ -126,6 +129,7 @@ class WarcFiles:
         self._lines = []
         data, info = warcinfo_record(self._name, self.warcinfo)
         self._append(gzip_member(data), info)
+        os.replace(hidden, self.folder / (self._name + OPEN_SUFFIX))
 
     def _append(self, member: bytes, info: WrittenRecord) -> None:
         assert self._fh is not None
