@@ -20,7 +20,8 @@ The three ways, each a child process with the same concurrency (``CONCURRENT_REQ
 - ``inline``: the same spider with ``trafilatura.extract`` in an item pipeline and a JSONL line per article:
   the peers' design (news-please extracts inline on the reactor thread);
 - ``newscorpus``: ``python -m crawler.cli crawl`` with every stage on (extract, clean, language, quality,
-  dedupe, write, crawl state), ``-s NEWSCORPUS_WORKERS=N`` when ``--workers`` is given.
+  dedupe, write, crawl state), ``-s NEWSCORPUS_WORKERS=N`` when ``--workers`` is given;
+- ``warc`` (only with ``--modes``): the same with ``--warc``, every response also archived as WARC.
 
 Per way: pages/s (article pages / wall time of the process, start-up included), CPU seconds of the process
 and all its descendants (worker pools included, see ``common.run_measured``), peak RSS and PSS of the process
@@ -69,12 +70,15 @@ from common import (
     write_report,
 )
 
-MODES = ("bare", "inline", "newscorpus")
+MODES = ("bare", "inline", "newscorpus", "warc")
 LABELS = {
     "bare": "(a) Scrapy, count only",
     "inline": "(b) Scrapy + trafilatura inline",
     "newscorpus": "(c) newscorpus crawl",
+    "warc": "(d) newscorpus crawl --warc",
 }
+#: The ways run when --modes is not given: (d) is the cost of archiving, measured on request.
+DEFAULT_MODES = ("bare", "inline", "newscorpus")
 TARGET_RATIO = 1.6
 TARGET_RSS = 1 << 30
 HOME_LINKS = 50
@@ -293,9 +297,9 @@ def run_spider(mode: str, origin: str, items_path: Path | None, concurrency: int
 
 
 def command_for(mode: str, origin: str, work: Path, concurrency: int, workers: int | None) -> list[str]:
-    if mode == "newscorpus":
+    if mode in ("newscorpus", "warc"):
         command = [sys.executable, "-m", "crawler.cli", "crawl", origin + "/", "--out", str(work / "out")]
-        command += ["--run-id", "bench"]
+        command += ["--run-id", "bench"] + (["--warc"] if mode == "warc" else [])
         for name, value in scrapy_settings(concurrency).items():
             command += ["-s", f"{name}={value}"]
         if workers is not None:
@@ -310,12 +314,14 @@ def command_for(mode: str, origin: str, work: Path, concurrency: int, workers: i
 
 def articles_written(mode: str, run: ChildRun, work: Path) -> dict[str, Any]:
     """Articles written (and, for newscorpus, duplicates and rejections) as the way itself reports them."""
-    if mode == "newscorpus":
+    if mode in ("newscorpus", "warc"):
         manifest_path = work / "out" / "runs" / "bench" / "manifest.json"
         if not manifest_path.exists():
             return {"written": None}
-        counts = json.loads(manifest_path.read_text(encoding="utf-8")).get("counts", {})
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        counts = manifest.get("counts", {})
         return {
+            "warc_bytes": sum(f["bytes"] for f in manifest.get("warc", [])),
             "written": counts.get("written"),
             "duplicates": counts.get("duplicates"),
             "rejected": counts.get("rejected"),
@@ -393,7 +399,7 @@ def print_rounds(rounds: list[list[dict[str, Any]]], workers: int | None) -> Non
         rows = []
         for r in results:
             label = LABELS[r["mode"]]
-            if r["mode"] == "newscorpus":
+            if r["mode"] in ("newscorpus", "warc"):
                 label += f" (workers={workers if workers is not None else 'default'})"
             rows.append(
                 [
@@ -433,6 +439,11 @@ def summarise(rounds: list[list[dict[str, Any]]]) -> dict[str, Any]:
             f"(c) >= {TARGET_RATIO}x (b) in pages/s": all(r >= TARGET_RATIO for r in ratios),
             "(c) peak RSS of the tree < 1 GiB": rss < TARGET_RSS,
         }
+    if "newscorpus" in by_mode and "warc" in by_mode:
+        summary["ratio_warc_over_newscorpus"] = [
+            d["pages_per_second"] / c["pages_per_second"]
+            for c, d in zip(by_mode["newscorpus"], by_mode["warc"], strict=True)
+        ]
     if "bare" in by_mode and "inline" in by_mode:
         summary["ratio_inline_over_bare"] = [
             b["pages_per_second"] / a["pages_per_second"]
@@ -450,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=64, help="concurrent requests, all ways (64)")
     parser.add_argument("--data", type=Path, default=SCRAPINGHUB, help="folder of .html / .html.gz pages")
     parser.add_argument(
-        "--modes", default=",".join(MODES), help="comma-separated subset of: " + ", ".join(MODES)
+        "--modes", default=",".join(DEFAULT_MODES), help="comma-separated subset of: " + ", ".join(MODES)
     )
     parser.add_argument("--rounds", type=int, default=1, help="repeat the ways, alternating their order")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a way is killed")
@@ -512,6 +523,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n(b)/(a) pages/s: " + ", ".join(f"{r:.2f}" for r in summary["ratio_inline_over_bare"]))
     if "ratio_newscorpus_over_inline" in summary:
         print("(c)/(b) pages/s: " + ", ".join(f"{r:.2f}" for r in summary["ratio_newscorpus_over_inline"]))
+    if "ratio_warc_over_newscorpus" in summary:
+        print("(d)/(c) pages/s: " + ", ".join(f"{r:.2f}" for r in summary["ratio_warc_over_newscorpus"]))
+    if "ratio_newscorpus_over_inline" in summary:
         print("targets:")
         for label, ok in summary["targets"].items():
             print(f"  [{'met' if ok else 'MISSED'}] {label}")

@@ -44,12 +44,22 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
+    # --warc: closest to the downloader, to see each response as received (before decompression, redirects
+    # and retries). Off unless NEWSCORPUS_WARC.
+    "crawler.archives.capture.WarcCaptureMiddleware": 990,
+}
+# Scrapy's HTTP/1.1 handler; with NEWSCORPUS_WARC it also records the heads as they crossed the wire.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.archives.http_handler.RecordingDownloadHandler",
+    "https": "crawler.archives.http_handler.RecordingDownloadHandler",
 }
 
 # The crawl state (what earlier runs fetched and wrote): NEWSCORPUS_STATE_DIR, default NEWSCORPUS_OUT/state.
 EXTENSIONS = {
     "crawler.state.extension.CrawlStateExtension": 100,
     "crawler.extensions.WorkerPoolExtension": 110,
+    # --warc: the crawl's web archive (NEWSCORPUS_WARC), OUT/runs/<run-id>/warc/.
+    "crawler.archives.capture.WarcCaptureExtension": 120,
     # The live progress line on a terminal's stderr (NEWSCORPUS_PROGRESS: crawl and worker set it there).
     "crawler.progress.ProgressExtension": 900,
 }

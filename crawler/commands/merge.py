@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.archives.writer import recover_folder
 from pipelines.write.merge import RECENT_SECONDS, MergeError, merge_run, run_folders
+from pipelines.write.run_folder import WARC_FOLDER
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for run_dir in folders:
         try:
+            recover_folder(run_dir / WARC_FOLDER)  # killed workers' WARC files; live ones hold theirs locked
             manifest = merge_run(run_dir, force=args.force)
         except MergeError as exc:
             print(f"newscorpus merge: {exc}", file=sys.stderr)

@@ -55,6 +55,10 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str
         "--revisit-after",
         help="re-fetch recent articles last fetched this long ago (e.g. 2d) for corrections",
     )
+    parser.add_argument(
+        "--warc", action="store_true",
+        help="also archive every response as WARC in OUT/runs/<run-id>/warc/ (see README, Web archives)",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="no live progress line on the terminal")
     add_set_option(parser)
 
@@ -86,6 +90,8 @@ def build_settings(args: argparse.Namespace) -> Any:
         options["USER_AGENT"] = args.user_agent
     if args.compress:
         options["NEWSCORPUS_COMPRESS"] = args.compress
+    if getattr(args, "warc", False):
+        options["NEWSCORPUS_WARC"] = True
     if args.follow_depth is not None:
         options["NEWSCORPUS_FOLLOW_DEPTH"] = args.follow_depth
     if args.revisit_after:

@@ -53,6 +53,7 @@ def worker_settings(args: argparse.Namespace) -> tuple[Any, Any]:
         "tdm": None,
         "user_agent": None,
         "compress": None,
+        "warc": False,
         "follow_depth": None,
         "revisit_after": None,
         "quiet": False,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from crawler.archives.writer import recover_folder
 from crawler.state.sqlite import (
     DUPLICATE,
     INGESTED,
@@ -26,7 +27,7 @@ from crawler.state.sqlite import (
 from pipelines.dedupe.deduplicator import INDEX_FILE, open_index
 from pipelines.record import LASTMOD, REVISION_DIGEST
 from pipelines.text_stats import revision_digest
-from pipelines.write.run_folder import WriterConfig, repair_run_files
+from pipelines.write.run_folder import WARC_FOLDER, WriterConfig, repair_run_files
 from pipelines.write.shards import iter_records, read_jsonl, shard_index
 from pipelines.write.writer import CorpusWriter
 
@@ -143,8 +144,10 @@ def repair_run(
     prefix: str = "articles",
     dedupe_params: Mapping[str, Any] | None = None,
 ) -> None:
-    """Files first (complete lines kept), then the dedupe index and the page state derived from them."""
+    """Files first (complete lines kept, the WARC files a killed crawl was writing cut after their last
+    complete record), then the dedupe index and the page state derived from them."""
     repair_run_files(run_dir, prefix)
+    recover_folder(run_dir / WARC_FOLDER)
     if dedupe_params is not None:
         reconcile_dedupe_index(state, run_id, run_dir, dedupe_params, prefix)
     sync_state_from_run(state, run_dir, run_id, prefix)

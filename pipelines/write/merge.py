@@ -42,7 +42,7 @@ from typing import Any
 from pipelines.dates import utc_now
 from pipelines.extract.rights import signals_of
 from pipelines.write.card import write_dataset_card
-from pipelines.write.run_folder import WriterConfig, write_json_atomic
+from pipelines.write.run_folder import WriterConfig, warc_listing, write_json_atomic
 from pipelines.write.shards import (
     COMPRESSIONS,
     PART_SUFFIX,
@@ -349,6 +349,7 @@ def write_combined(
             for w in workers
         ],
         "merge": merge_info,
+        **({"warc": warc} if (warc := warc_listing(run_dir)) else {}),
         "stats": _summed_stats(manifests.values()),
     }
     if archives:

@@ -11,6 +11,7 @@ from pipelines.drops import Duplicate, MaxArticlesReached, Rejected
 from pipelines.record import REQUESTED_URL, RETRACT, REVISION_DIGEST, UPDATE_OF, public_record
 from pipelines.settings import CorpusOptions, RunOptions, from_settings
 from pipelines.text_stats import revision_digest
+from pipelines.write.archive import RunArchive
 from pipelines.write.card import write_dataset_card
 from pipelines.write.ledger import CrawlLedger
 from pipelines.write.run_manifest import manifest_extra, run_status
@@ -33,6 +34,7 @@ class WritePipeline:
         max_articles: int | None,
         resume: bool = False,
         ledger: CrawlLedger | None = None,
+        archive: RunArchive | None = None,
     ) -> None:
         self.out_dir = out_dir
         self.run_id = run_id
@@ -40,6 +42,7 @@ class WritePipeline:
         self.max_articles = max_articles
         self.resume = resume
         self.ledger = ledger
+        self.archive = archive
         self.crawler: Any = None
         self._updates: IO[str] | None = None
 
@@ -57,6 +60,7 @@ class WritePipeline:
             from_settings(CorpusOptions, settings).max_articles,
             resume=run.resume,
             ledger=ledger,
+            archive=crawler.get_extension(RunArchive),
         )
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
@@ -163,6 +167,8 @@ class WritePipeline:
         if self._updates is not None:
             self._updates.close()
         status = run_status(reason)
+        if self.archive is not None:
+            self.archive.close_archive()  # its files are final before the manifest lists them
         manifest = self.writer.close(manifest_extra(self.crawler, spider, reason))
         if self.ledger is not None:
             self.ledger.finish_run(self.run_id, status, manifest["counts"])

@@ -17,6 +17,7 @@ from pipelines.settings import setting
 from pipelines.write.shards import (
     PART_SUFFIX,
     fsync_dir,
+    read_jsonl,
     salvage_part,
     shard_index,
     truncate_torn_line,
@@ -57,6 +58,31 @@ class WriterConfig:
     def file_name(self, stem: str, suffix: str = ".jsonl") -> str:
         """``duplicates.jsonl``, or ``duplicates-<worker>.jsonl`` for a worker of a distributed crawl."""
         return f"{stem}-{self.worker}{suffix}" if self.worker else f"{stem}{suffix}"
+
+
+#: Where a crawl run with ``--warc`` keeps its web archive, inside the run folder.
+WARC_FOLDER = "warc"
+
+
+def warc_listing_name(worker: str | None = None) -> str:
+    """The file, in :data:`WARC_FOLDER`, listing each closed WARC file of one writer: a JSON line per file
+    (``name``, ``bytes``, ``records``, ``sha256``, ``cdxj``), appended when the file is closed."""
+    return f"files-{worker}.jsonl" if worker else "files.jsonl"
+
+
+def warc_listing(run_dir: Path, worker: str | None = None) -> list[dict[str, Any]]:
+    """The closed WARC files of a run (of one ``worker``'s writer; None: of every writer), by name, for its
+    manifest. A file listed twice (recovered again) is given once, its last line."""
+    folder = Path(run_dir) / WARC_FOLDER
+    if not folder.is_dir():
+        return []
+    names = [warc_listing_name(worker)] if worker else sorted(p.name for p in folder.glob("files*.jsonl"))
+    files: dict[str, dict[str, Any]] = {}
+    for name in names:
+        for entry in read_jsonl(folder / name):
+            if entry.get("name"):
+                files[entry["name"]] = entry
+    return [files[name] for name in sorted(files)]
 
 
 def repair_run_files(run_dir: Path, prefix: str = "articles", worker: str | None = None) -> None:

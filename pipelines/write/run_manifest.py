@@ -11,6 +11,7 @@ _RUN_STATUS = {
     "cancelled": "stopped",
     "reaped": "interrupted",
     "redis-error": "interrupted",
+    "warc-error": "interrupted",
 }
 
 #: The stats key under which a run that reads archives leaves its account of each file.

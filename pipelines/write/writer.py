@@ -28,7 +28,13 @@ from pipelines.dates import utc_now
 from pipelines.extract.rights import signals_of
 from pipelines.settings import from_settings
 from pipelines.urls import domain_of
-from pipelines.write.run_folder import WriterConfig, crash_now, repair_run_files, write_json_atomic
+from pipelines.write.run_folder import (
+    WriterConfig,
+    crash_now,
+    repair_run_files,
+    warc_listing,
+    write_json_atomic,
+)
 from pipelines.write.shards import (
     PART_SUFFIX,
     ShardInfo,
@@ -207,6 +213,8 @@ class CorpusWriter:
         }
         if self.config.worker:
             manifest["worker"] = self.config.worker
+        if warc := warc_listing(self.run_dir, self.config.worker):
+            manifest["warc"] = warc
         manifest.update(extra or {})
         before = (lambda: crash_now("manifest")) if self.config.crash_at == "manifest" else None
         name = self.config.file_name("manifest", ".json")

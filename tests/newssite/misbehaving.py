@@ -220,7 +220,8 @@ class MisbehavingSite:
 
     ``stall_seconds`` bounds how long a stalled response waits (stopping the site ends every stall at once),
     ``throttle_responses`` is how many 429s the throttled article answers before its page, and ``bomb_bytes``
-    / ``huge_bytes`` size the gzip bombs (uncompressed) and the oversized pages.
+    / ``huge_bytes`` size the gzip bombs (uncompressed) and the oversized pages (``chunked_bytes``, when given,
+    the chunked one alone).
     """
 
     def __init__(
@@ -231,6 +232,7 @@ class MisbehavingSite:
         retry_after: int = 1,
         bomb_bytes: int = 1 << 30,
         huge_bytes: int = 30 << 20,
+        chunked_bytes: int | None = None,
         port: int = 0,
     ) -> None:
         self.stall_seconds = stall_seconds
@@ -238,6 +240,7 @@ class MisbehavingSite:
         self.retry_after = retry_after
         self.bomb_bytes = bomb_bytes
         self.huge_bytes = huge_bytes
+        self.chunked_bytes = huge_bytes if chunked_bytes is None else chunked_bytes
         self._port = port
         self._log = RequestLog()
         self._lock = threading.Lock()
@@ -354,7 +357,9 @@ class MisbehavingSite:
                 f" {self.bomb_bytes} uncompressed"
             ),
             self.url(HUGE): f"an HTML page of {self.huge_bytes} bytes, with Content-Length",
-            self.url(HUGE_CHUNKED): f"an HTML page of {self.huge_bytes} bytes, chunked (no Content-Length)",
+            self.url(HUGE_CHUNKED): (
+                f"an HTML page of {self.chunked_bytes} bytes, chunked (no Content-Length), two Set-Cookie headers"
+            ),
             self.url(CHARSET_LATIN1_LABEL): "declares ISO-8859-1 (header and meta), body is UTF-8 French",
             self.url(CHARSET_UTF8_LABEL): "declares UTF-8 (header and meta), body is windows-1252 French",
             self.url(SITEMAP_HTML): "robots.txt sitemap that is an HTML error page served with 200",
@@ -520,8 +525,9 @@ class MisbehavingSite:
         h.wfile.write(body)
 
     def _huge(self, h: _Handler, *, chunked: bool) -> None:
-        """An archive page of ``huge_bytes``, streamed: the server never holds it whole."""
+        """An archive page of ``huge_bytes`` (``chunked_bytes``), streamed: the server never holds it whole."""
         self._record(h, 200)
+        size = self.chunked_bytes if chunked else self.huge_bytes
         h.close_connection = True
         block = (
             b"<p>" + b"Planning application 26/0412: single-storey rear extension. " * 16 + b"</p>\n"
@@ -531,13 +537,16 @@ class MisbehavingSite:
         h.send_header("Content-Type", "text/html; charset=utf-8")
         if chunked:
             h.send_header("Transfer-Encoding", "chunked")
+            # Repeated headers, which a client must keep apart (cookies cannot be joined with commas).
+            h.send_header("Set-Cookie", "archive_session=1; Path=/")
+            h.send_header("Set-Cookie", "archive_consent=yes; Path=/")
         else:
-            h.send_header("Content-Length", str(self.huge_bytes))
+            h.send_header("Content-Length", str(size))
         h.end_headers()
         sent = 0
         try:
-            while sent < self.huge_bytes and not self._stopping.is_set():
-                piece = (head if sent == 0 else block)[: self.huge_bytes - sent]
+            while sent < size and not self._stopping.is_set():
+                piece = (head if sent == 0 else block)[: size - sent]
                 h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
                 sent += len(piece)
             if chunked:
