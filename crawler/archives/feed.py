@@ -111,6 +111,7 @@ class Feeder(threading.Thread):
         self.messages: queue.Queue[Message] = queue.Queue(maxsize=queue_size)
         self.bytes_read = 0
         self._stop = threading.Event()
+        self._held: Page | None = None
 
     def stop(self) -> None:
         """Stop between records; whatever waits on the queue gets None."""
@@ -144,6 +145,7 @@ class Feeder(threading.Thread):
                     if entry.head.offset is not None and entry.head.offset >= offset:
                         self.bytes_read = done + entry.head.offset - offset
                     self._entry(archive, entry, reading)
+                self._file_done(reading)
                 done += reading.bytes_read
                 self.bytes_read = done
                 if not self._put(FileEnd(archive, reading)):
@@ -155,6 +157,16 @@ class Feeder(threading.Thread):
                 self.messages.put(None, timeout=5)
 
     def _entry(self, archive: ArchiveFile, entry: Entry, reading: Reading) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            if entry.fields is not None and entry.head.concurrent_to == held.item["warc"].get("record_id"):
+                # The crawl that archived the page says what it was: only its article pages went through its
+                # stages, so a hub, feed or sitemap it archived is not read as an article now.
+                page = entry.fields.get("page")
+                if page and page != "article":
+                    reading.skipped[f"crawled-as-{page}"] += 1
+                    return
+            self._release(held, reading)
         if entry.skipped is not None:
             if entry.skipped != "not-a-response":  # requests, metadata, warcinfo: counted by type already
                 reading.skipped[entry.skipped] += 1
@@ -163,7 +175,17 @@ class Feeder(threading.Thread):
         if isinstance(item, str):
             reading.skipped[item] += 1
             return
+        # Held until the next record: a crawl's ``metadata`` record follows the response it describes.
+        self._held = Page(item)
+
+    def _release(self, page: Page, reading: Reading) -> None:
         reading.pages += 1
-        if entry.head.truncated:
+        if page.item["warc"].get("truncated"):
             reading.truncated += 1
-        self._put(Page(item))
+        self._put(page)
+
+    def _file_done(self, reading: Reading) -> None:
+        """The page held for its metadata record goes out before the file's end."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._release(held, reading)

@@ -42,6 +42,7 @@ class Head:
     date: str | None = None
     ip: str | None = None
     truncated: str | None = None  # the WARC-Truncated reason, if the writer gave one
+    concurrent_to: str | None = None  # WARC-Concurrent-To: the record this one was written with
 
 
 @dataclass
@@ -63,6 +64,23 @@ class Entry:
     http: Http | None = None
     payload: bytes | None = None
     digest: str | None = None
+    #: A ``metadata`` record's ``application/warc-fields`` (first value of each name), when it describes the
+    #: record it was written with (``concurrent_to``): what a crawl that archived the page knew of it.
+    fields: dict[str, str] | None = None
+
+
+#: The largest metadata block read for its fields: a crawler's notes on a page, never a payload.
+_MAX_FIELDS_BYTES = 64 * 1024
+
+
+def warc_fields(block: bytes) -> dict[str, str]:
+    """``name: value`` lines (``application/warc-fields``), the first value of each name."""
+    fields: dict[str, str] = {}
+    for line in block.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip():
+            fields.setdefault(name.strip().lower(), value.strip())
+    return fields
 
 
 @dataclass
@@ -248,12 +266,20 @@ def _warc_entries(
             date=_iso(record.record_date) or headers.get("WARC-Date"),
             ip=headers.get("WARC-IP-Address"),
             truncated=headers.get("WARC-Truncated"),
+            concurrent_to=(headers.get("WARC-Concurrent-To") or "").strip() or None,
         )
         reading.records[kind] += 1
         entry = Entry(head)
         entry.skipped = decide_head(head)
         if entry.skipped is None:
             _read_http(record, entry, decide_http, reading, max_payload)
+        elif (
+            kind == "metadata"
+            and head.concurrent_to
+            and (headers.get("Content-Type") or "").startswith("application/warc-fields")
+            and record.content_length <= _MAX_FIELDS_BYTES
+        ):
+            entry.fields = warc_fields(_read_all(record.reader, _MAX_FIELDS_BYTES))
         yield entry
 
 
