@@ -31,6 +31,17 @@ def test_rules(text: str, drop: type) -> None:
     assert isinstance(check_quality(text), drop)
 
 
+def test_an_article_ending_in_a_list_is_not_list_like() -> None:
+    """A concert review ending in its set list: most lines are short, but the paragraphs hold most words."""
+    songs = "\n".join(f"Song number {i}" for i in range(30))
+    text = "\n".join(
+        [PARAGRAPH.replace("Monday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday")] + [songs]
+    )
+    assert check_quality(text) is None
+    menu = "\n".join([PARAGRAPH, *(f"Section {i}" for i in range(60))])  # a menu with one paragraph above it
+    assert isinstance(check_quality(menu), ListLike)
+
+
 def test_word_count_handles_unspaced_scripts() -> None:
     assert count_words("one two three") == 3
     assert count_words("东京都は新しい予算案を発表した") > 5
