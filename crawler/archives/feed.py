@@ -15,6 +15,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,10 @@ class FileEnd:
 
 
 Message = FileStart | Page | FileEnd | None
+
+#: Pages a batch holds at most, and the longest its first page waits for the rest.
+_BATCH = 16
+_BATCH_SECONDS = 0.05
 
 
 def archived_rights_headers(headers: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
@@ -108,23 +113,42 @@ class Feeder(threading.Thread):
             listed = iter(list(files))
             self.next_file = lambda: next(listed, None)
         self.filter = record_filter
-        self.messages: queue.Queue[Message] = queue.Queue(maxsize=queue_size)
+        # Messages go in batches: one hand-over between this thread and the reactor's costs both a wake-up and
+        # a switch of the interpreter lock, which a message a page made a tenth of the reactor's work.
+        self.messages: queue.Queue[list[Message]] = queue.Queue(maxsize=max(1, queue_size // _BATCH))
         self.bytes_read = 0
         self._stop = threading.Event()
         self._held: Page | None = None
+        self._batch: list[Message] = []
+        self._batch_started = 0.0
 
     def stop(self) -> None:
         """Stop between records; whatever waits on the queue gets None."""
         self._stop.set()
 
     def _put(self, message: Message) -> bool:
-        while not self._stop.is_set():
+        """Add ``message`` to the batch; the batch goes out when full, after a file event, or once its first
+        message has waited ``_BATCH_SECONDS`` (a slow remote file still feeds the stages)."""
+        if not self._batch:
+            self._batch_started = time.monotonic()
+        self._batch.append(message)
+        if (
+            len(self._batch) >= _BATCH
+            or not isinstance(message, Page)
+            or time.monotonic() - self._batch_started >= _BATCH_SECONDS
+        ):
+            return self._flush()
+        return not self._stop.is_set()
+
+    def _flush(self) -> bool:
+        batch, self._batch = self._batch, []
+        while batch and not self._stop.is_set():
             try:
-                self.messages.put(message, timeout=0.2)
+                self.messages.put(batch, timeout=0.2)
                 return True
             except queue.Full:
                 continue
-        return False
+        return not self._stop.is_set()
 
     def run(self) -> None:
         done = 0
@@ -154,7 +178,7 @@ class Feeder(threading.Thread):
             logger.exception("reading the archives failed")
         finally:
             with contextlib.suppress(queue.Full):
-                self.messages.put(None, timeout=5)
+                self.messages.put([*self._batch, None], timeout=5)
 
     def _entry(self, archive: ArchiveFile, entry: Entry, reading: Reading) -> None:
         if self._held is not None:

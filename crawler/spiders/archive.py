@@ -150,12 +150,7 @@ class ArchiveSpider(scrapy.Spider):
             stats.set_value("newscorpus/warc/files_total", len(files))
         self.feeder = Feeder(files, self.filter)
         self.feeder.start()
-        loop = asyncio.get_running_loop()
-        while True:
-            try:  # the reader is mostly ahead: take without a thread's round trip when a message waits
-                message = self.feeder.messages.get_nowait()
-            except queue.Empty:
-                message = await loop.run_in_executor(None, self.feeder.messages.get)
+        async for message in self._messages():
             if message is None:
                 break
             if isinstance(message, FileStart):
@@ -175,6 +170,21 @@ class ArchiveSpider(scrapy.Spider):
                 yield item
             stats.set_value("newscorpus/warc/bytes_read", self.feeder.bytes_read)
             self._save_positions()
+
+    async def _messages(self) -> AsyncIterator[Any]:
+        """The reader's messages one by one, taken a batch at a time (without a thread's round trip when a
+        batch waits, as it mostly does: the reader is ahead)."""
+        assert self.feeder is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                batch = self.feeder.messages.get_nowait()
+            except queue.Empty:
+                batch = await loop.run_in_executor(None, self.feeder.messages.get)
+            for message in batch:
+                yield message
+                if message is None:
+                    return
 
     def _already_ingested(self, item: dict[str, Any]) -> bool:
         record_id = item["warc"].get("record_id")
