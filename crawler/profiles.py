@@ -19,6 +19,9 @@ from cssselect import GenericTranslator, SelectorError
 from pipelines.urls import domain_of
 
 
+_BUNDLED_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 class ProfileError(ValueError):
     """A site profile that cannot be used; the message names the file and the key."""
 
@@ -158,7 +161,7 @@ def load_target(target: str) -> SiteProfile:
     if path.suffix == ".toml" or path.exists():
         return load_profile(path)
     bundled = Path(__file__).parent / "profiles" / f"{target}.toml"
-    if bundled.exists():
+    if _BUNDLED_NAME.match(target) and bundled.exists():
         return load_profile(bundled)
     raise ProfileError(f"{target}: not a URL (http:// or https://), a profile file or a bundled profile name")
 

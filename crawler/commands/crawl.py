@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from crawler.gc_tuning import tune_for_crawl
 from crawler.profiles import ProfileError, load_target
 from crawler.state.sqlite import CrawlState, StateLocked
 from crawler.summary import format_summary
+from pipelines.run_names import check_name, remove_tree_within, run_folder
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def prepare_run(settings: Any, resume: str | None) -> Path | None:
                 if not resumable:
                     raise ValueError(f"no interrupted or stopped run to resume in {folder}")
                 chosen = resumable[-1]
-            elif resume in runs and runs[resume] in resumable:
+            elif check_name(resume, "--resume") in runs and runs[resume] in resumable:
                 chosen = runs[resume]
             else:
                 raise ValueError(f"run {resume!r} is not an interrupted or stopped run of {folder}")
@@ -77,14 +77,15 @@ def prepare_run(settings: Any, resume: str | None) -> Path | None:
             settings.set("NEWSCORPUS_RESUME", True, priority="cmdline")
     finally:
         state.close()
-    jobdir = folder / "jobs" / settings.get("NEWSCORPUS_RUN_ID")
+    jobs = folder / "jobs"
+    jobdir = jobs / check_name(settings.get("NEWSCORPUS_RUN_ID"), "--run-id")
     if resume and chosen["status"] == "running" and jobdir.exists():
         # The run was killed, not stopped: Scrapy's disk queue is written without regard to crashes and may
         # be torn. Drop it; discovery runs again and the crawl state says which pages are already done.
         logger.warning(
             "run %s was killed: its request queue is dropped and discovery runs again", chosen["run_id"]
         )
-        shutil.rmtree(jobdir)
+        remove_tree_within(jobdir, jobs)
     settings.set("JOBDIR", str(jobdir), priority="cmdline")
     return jobdir
 
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     tune_for_crawl()
     process.start()
 
-    run_dir = Path(settings.get("NEWSCORPUS_OUT")) / "runs" / settings.get("NEWSCORPUS_RUN_ID")
+    run_dir = run_folder(settings.get("NEWSCORPUS_OUT"), settings.get("NEWSCORPUS_RUN_ID"))
     manifest_path = run_dir / "manifest.json"
     if not manifest_path.exists():
         print(
@@ -131,6 +132,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if jobdir is not None and manifest.get("status") == "finished":
-        shutil.rmtree(jobdir, ignore_errors=True)  # nothing left to resume
+        remove_tree_within(jobdir, jobdir.parent)  # nothing left to resume; jobdir is STATE/jobs/<run id>
     print(format_summary(manifest, run_dir))
     return 0 if manifest.get("status") == "finished" else 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.dates import parse_duration, parse_since
+from pipelines.run_names import check_name
 from pipelines.settings import TDM_MODES
 from pipelines.write.writer import new_run_id
 
@@ -72,7 +73,9 @@ def build_settings(args: argparse.Namespace) -> Any:
     apply_set_options(settings, args.settings)
     options = {
         "NEWSCORPUS_OUT": str(Path(args.out)),
-        "NEWSCORPUS_RUN_ID": args.run_id or settings.get("NEWSCORPUS_RUN_ID") or new_run_id(),
+        "NEWSCORPUS_RUN_ID": check_name(
+            args.run_id or settings.get("NEWSCORPUS_RUN_ID") or new_run_id(), "--run-id"
+        ),
         "NEWSCORPUS_TARGETS": ",".join(args.targets),
         "NEWSCORPUS_PROGRESS": not getattr(args, "quiet", False) and bool(sys.stderr and sys.stderr.isatty()),
     }

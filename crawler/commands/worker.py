@@ -18,6 +18,7 @@ from typing import Any
 from crawler.commands.options import add_corpus_arguments, add_redis_arguments, build_settings, redis_url_of
 from crawler.gc_tuning import tune_for_crawl
 from pipelines.dedupe.config import DedupeConfig
+from pipelines.run_names import check_name, run_folder
 from pipelines.settings import RunOptions, from_settings
 
 
@@ -85,6 +86,13 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str, spider: Any = N
     from crawler.spiders.news import NewsSpider
     from crawler.summary import format_summary
 
+    try:
+        check_name(run_id, "run id")  # it comes from the shared Redis, which anyone with access may write
+    except ValueError as exc:
+        membership.leave()
+        membership.close()
+        print(f"newscorpus worker: {exc}", file=sys.stderr)
+        return 2
     config = replace(membership.config, worker_id=membership.worker)
     apply_settings(settings, config)
     dedupe = from_settings(DedupeConfig, settings)
@@ -114,7 +122,7 @@ def crawl_as_worker(settings: Any, membership: Any, run_id: str, spider: Any = N
     finally:
         membership.leave()  # a no-op after a clean stop (the extension left already)
         membership.close()
-    run_dir = Path(from_settings(RunOptions, settings).out) / "runs" / run_id
+    run_dir = run_folder(from_settings(RunOptions, settings).out, run_id)
     manifest_path = run_dir / f"manifest-{membership.worker}.json"
     if not manifest_path.exists():
         print(
@@ -160,6 +168,8 @@ def run_distributed_crawl(args: argparse.Namespace) -> int:
         return 2
     try:
         specs = [target_spec(t) for t in args.targets]
+        if args.run_id:
+            check_name(args.run_id, "--run-id")
         settings, config = worker_settings(args)
         membership, run_id, _ = join(config, run_id=args.run_id, out=str(args.out))
     except (ProfileError, ValueError, TimeoutError) as exc:

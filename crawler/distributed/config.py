@@ -9,9 +9,9 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.run_names import check_name
 from pipelines.settings import setting
 
-_NAME = re.compile(r"^[A-Za-z0-9_.]+$")
 _NAMESPACE = re.compile(r"^[A-Za-z0-9_.:-]+$")
 
 
@@ -75,9 +75,8 @@ def default_worker_id() -> str:
 
 
 def check_worker_id(worker: str) -> str:
-    if not _NAME.match(worker):
-        raise ValueError(f"worker id {worker!r}: use letters, digits, _ and . only (it goes into file names)")
-    return worker
+    """The worker id goes into file names (``articles-<worker>-00000.jsonl``)."""
+    return check_name(worker, "worker id")
 
 
 def apply_settings(settings: Any, config: DistributedConfig) -> None:

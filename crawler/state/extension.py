@@ -37,6 +37,7 @@ from pipelines.dedupe.config import DedupeConfig
 from pipelines.dedupe.deduplicator import open_index
 from pipelines.dedupe.index.base import DedupeIndex, IndexSource
 from pipelines.record import REQUESTED_URL
+from pipelines.run_names import run_folder
 from pipelines.settings import RunOptions, from_settings, setting
 from pipelines.write.ledger import CrawlLedger
 from pipelines.write.writer import writer_config
@@ -96,7 +97,7 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
         params = from_settings(DedupeConfig, crawler.settings).fingerprint_config().params()
         recovered = recover_unfinished_runs(state, exclude=resuming, config=config, dedupe_params=params)
         if resuming:
-            repair_run(state, resuming, Path(run.out) / "runs" / resuming, config.shard_prefix, params)
+            repair_run(state, resuming, run_folder(run.out, resuming), config.shard_prefix, params)
         if recovered:
             crawler.stats.set_value("newscorpus/state/recovered_runs", len(recovered))
         return state

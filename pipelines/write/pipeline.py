@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipelines.drops import Duplicate, MaxArticlesReached, Rejected
+from pipelines.run_names import run_folder
 from pipelines.record import REQUESTED_URL, RETRACT, REVISION_DIGEST, UPDATE_OF, public_record
 from pipelines.settings import CorpusOptions, RunOptions, from_settings
 from pipelines.text_stats import revision_digest
@@ -38,7 +39,7 @@ class WritePipeline:
     ) -> None:
         self.out_dir = out_dir
         self.run_id = run_id
-        self.writer = CorpusWriter(out_dir / "runs" / run_id, config)
+        self.writer = CorpusWriter(run_folder(out_dir, run_id), config)
         self.max_articles = max_articles
         self.resume = resume
         self.ledger = ledger
