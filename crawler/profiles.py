@@ -18,7 +18,6 @@ from cssselect import GenericTranslator, SelectorError
 
 from pipelines.urls import domain_of
 
-
 _BUNDLED_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from crawler.commands.options import add_corpus_arguments, add_redis_arguments, build_settings, redis_url_of

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipelines.drops import Duplicate, MaxArticlesReached, Rejected
-from pipelines.run_names import run_folder
 from pipelines.record import REQUESTED_URL, RETRACT, REVISION_DIGEST, UPDATE_OF, public_record
+from pipelines.run_names import run_folder
 from pipelines.settings import CorpusOptions, RunOptions, from_settings
 from pipelines.text_stats import revision_digest
 from pipelines.write.archive import RunArchive
