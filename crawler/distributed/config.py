@@ -94,6 +94,8 @@ def apply_settings(settings: Any, config: DistributedConfig) -> None:
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        # Data only: scrapy-redis's default (pickle) would run whatever a writer of the Redis put in the queue.
+        "SCHEDULER_SERIALIZER": "crawler.distributed.serializer",
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "REDIS_URL": config.redis_url,
         # Nothing to resume from disk: the frontier is in Redis.

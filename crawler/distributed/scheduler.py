@@ -12,6 +12,7 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from crawler.distributed.clients import connect
 from crawler.distributed.cluster import Cluster
 from crawler.distributed.membership import membership_of
+from crawler.distributed.serializer import BadQueueEntry
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class DistributedScheduler(RedisScheduler):
     cluster: Cluster
     poll = 1.0
     max_batch = 500
+    #: Undecodable entries dropped in one call before giving the reactor back.
+    max_bad_per_pop = 100
     _requests: list[tuple[str, int, bytes, bool]]
     _released: list[str]
     _released_seeds: list[int]
@@ -115,14 +118,27 @@ class DistributedScheduler(RedisScheduler):
 
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis-error"))
             return None
-        if popped is None:
-            return None
-        field, data = popped
-        request = self.queue._decode_request(data)
-        request.meta["newscorpus_inflight"] = field
-        if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        return request
+        for _ in range(self.max_bad_per_pop):
+            if popped is None:
+                return None
+            field, data = popped
+            try:
+                request = self.queue._decode_request(data)
+            except (BadQueueEntry, ValueError, TypeError, KeyError, AttributeError) as exc:
+                # Never run, never put back: released from this worker's in-flight hash with the next flush.
+                logger.warning(
+                    "worker %s: dropped a queue entry that is not a request of ours: %s", self.worker, exc
+                )
+                if self.stats:
+                    self.stats.inc_value("newscorpus/distributed/bad_queue_entries")
+                self._released.append(field)
+                popped = self.flush(pop=True)
+                continue
+            request.meta["newscorpus_inflight"] = field
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
+            return request
+        return None
 
     def has_pending_requests(self) -> bool:
         self.flush()
