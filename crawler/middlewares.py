@@ -15,7 +15,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
 from crawler.state.extension import CrawlStateExtension
-from pipelines.settings import from_settings, setting
+from crawler.state.incremental import is_known
+from pipelines.settings import RunOptions, from_settings, setting
 
 logger = logging.getLogger(__name__)
 
@@ -101,21 +102,24 @@ class IncrementalMiddleware:
     of this run redirected to. Re-fetches the spider asked for (``update_of``) pass.
     """
 
-    def __init__(self, extension: Any, stats: Any) -> None:
+    def __init__(self, extension: Any, stats: Any, run_id: str | None = None) -> None:
         self.extension = extension
         self.stats = stats
+        self.run_id = run_id
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
         extension = crawler.get_extension(CrawlStateExtension)
         if extension is None:
             raise NotConfigured  # no crawl state (--no-state): every page is new
-        return cls(extension, crawler.stats)
+        return cls(extension, crawler.stats, from_settings(RunOptions, crawler.settings).run_id)
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if not request.meta.get("newscorpus_article"):
             return None
-        known = request.meta.get("update_of") is None and self.extension.state.lookup(request.url) is not None
+        known = request.meta.get("update_of") is None and is_known(
+            self.extension.state.lookup(request.url), self.run_id
+        )
         if request.meta.get("newscorpus_pass") == self.extension.token:
             # A retry or redirect of a request this process let through: the same page, the same place in flight.
             if known:

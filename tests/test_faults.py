@@ -8,6 +8,7 @@ and that the crawl state agrees with the outputs.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 from collections import Counter
@@ -162,3 +163,24 @@ def test_second_crawl_on_the_same_state_exits_at_once(site: NewsSite, tmp_path: 
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
         held.release()
+
+
+def test_stop_then_resume_writes_each_rejection_once(site: NewsSite, tmp_path: Path) -> None:
+    """Pages rejected for a reason a later run may not share (here: not in --lang) are not fetched and
+    rejected again by the resumed run, and the manifest counts each once."""
+    crawl, held = start_fetching(site, tmp_path, 35, "--run-id", "stopped", "--lang", "de")
+    crawl.send_signal(signal.SIGINT)
+    held.release()  # a graceful stop waits for the pages in flight
+    crawl.communicate(timeout=120)
+    before = (tmp_path / "runs" / "stopped" / "rejected.jsonl").read_text(encoding="utf-8").splitlines()
+    assert before, "the first part rejected nothing: the test proves nothing"
+    run_to_end(site, tmp_path, "--resume", "--lang", "de")
+    run_dir = tmp_path / "runs" / "stopped"
+    lines = [
+        json.loads(line) for line in (run_dir / "rejected.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    repeated = [u for u, n in Counter(r["url"] for r in lines).items() if n > 1]
+    assert not repeated, repeated[:10]
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["rejected"] == len(lines)
+    assert any(r["reason"] == "not-wanted" for r in lines)

@@ -33,10 +33,11 @@ from crawler.profiles import ProfileError, SiteProfile, load_target
 from crawler.site_rights import SiteRights, SiteRightsConfig
 from crawler.state.extension import CrawlStateExtension
 from crawler.state.incremental import Decision, RevisitPolicy, decide, update_meta
+from crawler.state.sqlite import ATTEMPTED, REJECTED
 from pipelines import record
 from pipelines.dates import parse_since, parse_utc, utc_now
 from pipelines.extract.rights import RIGHTS_HEADERS
-from pipelines.settings import CorpusOptions, from_settings, setting
+from pipelines.settings import CorpusOptions, RunOptions, from_settings, setting
 from pipelines.urls import domain_of
 from pipelines.write.signals import page_rejected
 
@@ -92,6 +93,7 @@ class NewsSpider(scrapy.Spider):
         self.revisit = RevisitPolicy()
         self.state_ext: Any = None
         self.rights: SiteRights | None = None
+        self.run_id: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -126,6 +128,7 @@ class NewsSpider(scrapy.Spider):
         spider.since = from_settings(CorpusOptions, settings).since
         spider.follow_depth = config.follow_depth
         spider.revisit = from_settings(RevisitPolicy, settings)
+        spider.run_id = from_settings(RunOptions, settings).run_id
         return spider
 
     # -- start -------------------------------------------------------------------------------------------
@@ -344,7 +347,7 @@ class NewsSpider(scrapy.Spider):
         }
         if self.state_ext is not None:
             seen = self.state_ext.state.lookup(url)
-            decision = decide(seen, date, datetime.now(UTC), self.revisit)
+            decision = decide(seen, date, datetime.now(UTC), self.revisit, self.run_id)
             if decision is Decision.SKIP:
                 self.crawler.stats.inc_value("newscorpus/incremental/skipped_known")
                 return
@@ -396,6 +399,12 @@ class NewsSpider(scrapy.Spider):
         }
         if requested_url:
             record["requested_url"] = requested_url
+        if self.state_ext is not None and self.run_id:
+            # A resumed run discovers again: what its first part already rejected is not rejected twice.
+            seen = self.state_ext.state.lookup(url)
+            if seen is not None and seen.run_id == self.run_id and seen.outcome in (ATTEMPTED, REJECTED):
+                self.crawler.stats.inc_value("newscorpus/incremental/rejected_before_resume")
+                return
         self.crawler.signals.send_catch_log(page_rejected, record=record)
 
 

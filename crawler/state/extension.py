@@ -120,9 +120,13 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
         self.state.record(urls, DUPLICATE, article_id=article_id, run_id=run_id)
 
     def rejected(self, urls: Iterable[str | None], record: dict[str, Any], run_id: str) -> None:
+        reason = f"{record.get('stage')}/{record.get('reason')}"
         if is_permanent_rejection(record):
-            reason = f"{record.get('stage')}/{record.get('reason')}"
             self.state.record(urls, REJECTED, run_id=run_id, reason=reason)
+        elif isinstance(self.state, CrawlState):
+            # So that the run, stopped and resumed, does not fetch and reject the page again; a later run does.
+            # (A distributed run is not resumed: its workers take over each other's work.)
+            self.state.record_attempt(urls, run_id, reason)
 
     def finished(self, item: dict[str, Any], run_id: str) -> None:
         requested = item.get(REQUESTED_URL)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from crawler.state.sqlite import REJECTED, SeenPage
+from crawler.state.sqlite import ATTEMPTED, REJECTED, SeenPage
 from pipelines.dates import parse_duration, parse_utc
 from pipelines.settings import setting
 
@@ -34,9 +34,27 @@ class RevisitPolicy:
     max_age: timedelta = setting("NEWSCORPUS_REVISIT_MAX_AGE", timedelta(days=7), parse_duration)
 
 
-def decide(seen: SeenPage | None, listed_date: str | None, now: datetime, policy: RevisitPolicy) -> Decision:
+def is_known(seen: SeenPage | None, run_id: str | None) -> bool:
+    """Has the page an outcome that keeps it from being fetched as new: a final one, or an attempt made in
+    this same run (resumed) that a later run tries again."""
     if seen is None:
+        return False
+    return seen.outcome != ATTEMPTED or (run_id is not None and seen.run_id == run_id)
+
+
+def decide(
+    seen: SeenPage | None,
+    listed_date: str | None,
+    now: datetime,
+    policy: RevisitPolicy,
+    run_id: str | None = None,
+) -> Decision:
+    """``run_id``: the run deciding; what it already tried (before it was stopped) is not fetched again."""
+    if not is_known(seen, run_id):
         return Decision.NEW
+    assert seen is not None
+    if seen.outcome == ATTEMPTED:
+        return Decision.SKIP
     if seen.outcome == REJECTED:
         return Decision.SKIP
     if seen.article_id is None:

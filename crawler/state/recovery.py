@@ -85,14 +85,12 @@ def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: s
         _ingested(state, record, run_id)
         count += 1
     for record in read_jsonl(run_dir / "rejected.jsonl"):
+        reason = f"{record.get('stage')}/{record.get('reason')}"
         if is_permanent_rejection(record):
-            state.record(
-                [record.get("url")],
-                REJECTED,
-                run_id=run_id,
-                reason=f"{record.get('stage')}/{record.get('reason')}",
-            )
-            count += 1
+            state.record([record.get("url")], REJECTED, run_id=run_id, reason=reason)
+        else:
+            state.record_attempt([record.get("url"), record.get("requested_url")], run_id, reason)
+        count += 1
         _ingested(state, record, run_id)
     return count
 

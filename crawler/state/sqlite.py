@@ -40,6 +40,9 @@ UPDATED = "updated"
 REJECTED = "rejected"
 #: An archive record read, whatever became of its page (its key: ``archive_record_key``).
 INGESTED = "ingested"
+#: Tried in a run without a final outcome (a timeout, a language the run did not want, ...): a later run tries
+#: again, the same run (resumed) does not.
+ATTEMPTED = "attempted"
 
 
 class StateLocked(RuntimeError):
@@ -169,6 +172,19 @@ class CrawlState:
                 " date_published=excluded.date_published, fetched_at=excluded.fetched_at,"
                 " run_id=excluded.run_id, revision=excluded.revision, reason=excluded.reason",
                 [(key, *values) for key in keys],
+            )
+
+    def record_attempt(self, urls: Iterable[str | None], run_id: str, reason: str) -> None:
+        """A page tried in ``run_id`` without a final outcome; a final outcome recorded earlier is kept."""
+        keys = list(dict.fromkeys(url_key(u) for u in urls if u))
+        if not keys:
+            return
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO pages (url, outcome, run_id, reason) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET run_id=excluded.run_id, reason=excluded.reason"
+                " WHERE pages.outcome = excluded.outcome",
+                [(key, ATTEMPTED, run_id, reason) for key in keys],
             )
 
     def page_count(self, outcome: str | None = None) -> int:
