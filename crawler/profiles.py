@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
+from w3lib.url import safe_url_string
 
 from pipelines.urls import domain_of
 
@@ -45,9 +46,18 @@ class SiteProfile:
     path: str | None = field(default=None, compare=False)
 
     def allows_host(self, url: str) -> bool:
-        """Is ``url`` on one of the outlet's domains (subdomains included)?"""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        """Is ``url`` on one of the outlet's domains (subdomains included), read as the downloader reads it?"""
+        return on_domains(request_host(url), self.domains)
+
+
+def request_host(url: str) -> str:
+    """The host a request for ``url`` connects to. Scrapy builds a request's URL with ``safe_url_string``, which
+    reads ``http://other\\@site/`` as a request to ``other`` where ``urlsplit`` alone says ``site``."""
+    return (urlsplit(safe_url_string(url.strip())).hostname or "").lower()
+
+
+def on_domains(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 # key in the TOML file -> (field name, expected kind)

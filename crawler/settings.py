@@ -40,6 +40,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 DOWNLOADER_MIDDLEWARES = {
+    # Every request, redirect and meta refresh checked against its site's domains (fetch/offsite otherwise).
+    "crawler.offsite.OffsiteMiddleware": 40,
     "crawler.middlewares.IncrementalMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.urls import same_page
+
 
 @dataclass(frozen=True)
 class Field:
@@ -33,7 +35,11 @@ RIGHTS_TYPE = (
 #: card prints them, ``newscorpus export`` builds its Parquet schema from them). Types are those of the JSON line;
 #: any field may be null or absent (``duplicates`` is absent unless copies were dropped).
 RECORD_FIELDS: tuple[Field, ...] = (
-    Field("id", "string", "stable id: first 16 hex digits of the SHA-1 of the canonical URL"),
+    Field(
+        "id",
+        "string",
+        "stable id: first 16 hex digits of the SHA-1 of the canonical URL (of url when the canonical names another page)",
+    ),
     Field("url", "string", "the URL fetched (after redirects)"),
     Field("canonical_url", "string", "the page's canonical URL (normalised), else url"),
     Field("domain", "string", "host without www."),
@@ -75,6 +81,14 @@ ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in RECORD_FIELDS)
 def article_id(canonical_url: str) -> str:
     """A stable id from the canonical URL, so the same article gets the same id in every run and worker."""
     return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
+def known_urls(item: dict[str, Any], *more: str | None) -> list[str | None]:
+    """The URLs the crawl state files an article under: its URL, its canonical URL when that names the same
+    page (another page's URL, named by this one, must not be marked as fetched), and ``more``."""
+    url, canonical = item.get("url"), item.get("canonical_url")
+    trusted = canonical if url and canonical and same_page(canonical, url) else None
+    return [url, trusted, *more]
 
 
 def public_record(item: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,24 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def same_page(a: str, b: str) -> bool:
+    """Do two URLs name one page once the differences a site's canonical link legitimately makes are set aside:
+    scheme (http to https), ``www.``, default port, tracking parameters, parameter order, a trailing slash,
+    the fragment?"""
+    return _page_key(a) == _page_key(b)
+
+
+def _page_key(url: str) -> tuple[str, int | None, str, tuple[tuple[str, str], ...]]:
+    parts = urlsplit(normalize_url(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return host, port, parts.path.rstrip("/") or "/", query
+
+
 def domain_of(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host

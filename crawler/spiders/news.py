@@ -427,6 +427,8 @@ def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
     from twisted.internet.defer import CancelledError
     from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+    from crawler.offsite import Offsite
+
     exc = failure.value
     request = getattr(failure, "request", None)
     if failure.check(DownloadCancelledError, CancelledError) and request is not None:
@@ -438,6 +440,13 @@ def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
     message = str(exc)
     if "DOWNLOAD_MAXSIZE" in message or "max size" in message or "maxsize" in message:
         return "too-large", message[:200]
+    if failure.check(Offsite):
+        hops = (
+            " -> ".join([*(request.meta.get("redirect_urls") or []), exc.target]) if request else exc.target
+        )
+        return "offsite", f"{hops}: not on the site's domains (add the domain to the profile to crawl it)"[
+            :500
+        ]
     if failure.check(IgnoreRequest):
         if "robots.txt" in message.lower():
             return "robots-disallowed", ""

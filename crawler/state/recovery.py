@@ -25,7 +25,7 @@ from crawler.state.sqlite import (
     archive_record_key,
 )
 from pipelines.dedupe.deduplicator import INDEX_FILE, open_index
-from pipelines.record import LASTMOD, REVISION_DIGEST
+from pipelines.record import LASTMOD, REVISION_DIGEST, known_urls
 from pipelines.text_stats import revision_digest
 from pipelines.write.run_folder import WARC_FOLDER, WriterConfig, repair_run_files
 from pipelines.write.shards import iter_records, read_jsonl, shard_index
@@ -59,7 +59,7 @@ def record_article(
     urls: Iterable[str | None] | None = None,
 ) -> None:
     """Record an article under every URL it is known by (``urls``; default its URL and canonical URL)."""
-    known = [record.get("url"), record.get("canonical_url")] if urls is None else list(urls)
+    known = known_urls(record) if urls is None else list(urls)
     state.record(
         known,
         outcome,

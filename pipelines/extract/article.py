@@ -38,7 +38,7 @@ from pipelines.record import (
     article_id,
 )
 from pipelines.text_stats import count_words
-from pipelines.urls import domain_of
+from pipelines.urls import domain_of, normalize_url, same_page
 
 logger = logging.getLogger(__name__)
 
@@ -224,8 +224,10 @@ def fill_record(
         config=config,
         declared_charset=item.pop(HTTP_CHARSET, None),
     )
-    canonical = result.canonical_url or url
-    item["id"] = article_id(canonical)
+    canonical = result.canonical_url or normalize_url(url)
+    # The id comes from the canonical URL only when it names this very page: a page cannot take the id (and
+    # so the place) of another article by naming it; copies at other URLs are found by their text.
+    item["id"] = article_id(canonical if same_page(canonical, url) else normalize_url(url))
     item["canonical_url"] = canonical
     item["domain"] = domain_of(url)
     item["title"] = result.title

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipelines.drops import Duplicate, MaxArticlesReached, Rejected
-from pipelines.record import REQUESTED_URL, RETRACT, REVISION_DIGEST, UPDATE_OF, public_record
+from pipelines.record import REQUESTED_URL, RETRACT, REVISION_DIGEST, UPDATE_OF, known_urls, public_record
 from pipelines.run_names import run_folder
 from pipelines.settings import CorpusOptions, RunOptions, from_settings
 from pipelines.text_stats import revision_digest
@@ -119,7 +119,7 @@ class WritePipeline:
 
     def _record_article(self, item: dict[str, Any], updated: bool) -> None:
         if self.ledger is not None:
-            urls = [item.get("url"), item.get("canonical_url"), item.get(REQUESTED_URL)]
+            urls = known_urls(item, item.get(REQUESTED_URL))
             self.ledger.written(item, urls, self.run_id, updated)
         self._release(item)
 
