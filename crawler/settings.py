@@ -43,6 +43,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Every request, redirect and meta refresh checked against its site's domains (fetch/offsite otherwise).
     "crawler.offsite.OffsiteMiddleware": 40,
     "crawler.middlewares.IncrementalMiddleware": 50,
+    # robots.txt read as RFC 9309 says (5xx or no answer: nothing fetched; 4xx: no rules), in Scrapy's place.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.RedirectLoopMiddleware": 610,

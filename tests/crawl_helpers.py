@@ -59,9 +59,15 @@ def read_run(run_dir: Path, stdout: str = "") -> RunOutput:
 
 
 def crawl(
-    targets: list[str], out: Path, *extra: str, run_id: str = "test-run", timeout: float = 240
+    targets: list[str],
+    out: Path,
+    *extra: str,
+    run_id: str = "test-run",
+    timeout: float = 240,
+    returncode: int = 0,
 ) -> RunOutput:
-    """Run ``newscorpus crawl`` in a child process, as a user would, and read the run it wrote."""
+    """Run ``newscorpus crawl`` in a child process, as a user would, and read the run it wrote; the command
+    must exit with ``returncode``."""
     command = [
         sys.executable,
         "-m",
@@ -76,7 +82,7 @@ def crawl(
         *extra,
     ]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
+    if done.returncode != returncode:
         raise AssertionError(f"crawl failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-5000:]}")
     return read_run(out / "runs" / run_id, done.stdout)
 

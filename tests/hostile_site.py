@@ -31,6 +31,33 @@ class Answer:
 Route = Answer | Callable[[str], Answer]
 
 
+#: An article's paragraphs, long enough to pass the quality stage.
+STORY = [
+    "The harbour board voted on Tuesday to rebuild the north pier after the winter storms left it unsafe.",
+    "Work starts in March and is expected to last eighteen months, the board's chair told the meeting.",
+    "Fishing crews will move to the south quay while the pier is closed, at no cost to them, she said.",
+    "The council will pay a third of the bill; the rest comes from the port's own reserves and a grant.",
+    "Harbour users asked for the old lamp posts to be kept, and the board agreed to store them until the end.",
+    "A public exhibition of the plans opens at the library next week, with staff on hand every afternoon.",
+]
+
+#: Another article, sharing nothing with :data:`STORY`.
+MINUTES = [
+    "The draft minutes of the board's November meeting record a long debate on the price of mooring permits.",
+    "Members disagreed on whether visiting yachts should pay more in summer, and the vote was put off.",
+    "The treasurer reported that the ferry company had paid its landing fees late for the third month.",
+    "A letter from the lifeboat crew asked for a new slipway; the chair promised an answer by spring.",
+    "The meeting closed at nine with thanks to the caretaker, who retires at Christmas after thirty years.",
+    "The next meeting is on the second Tuesday of December, in the old customs house on the quay.",
+]
+
+
+def home_page(links: list[str]) -> str:
+    """A start page linking to ``links``."""
+    anchors = "".join(f"<li><a href='{href}'>story</a></li>" for href in links)
+    return f"<!doctype html><html><head><title>Home</title></head><body><ul>{anchors}</ul></body></html>"
+
+
 def article_page(title: str, paragraphs: list[str], head: str = "") -> str:
     """An article page trafilatura reads: a title, a date, paragraphs of text."""
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)

@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.crawl_helpers import crawl
-from tests.hostile_site import Answer, HostileSite, article_page
+from tests.hostile_site import STORY, Answer, HostileSite, article_page, home_page
 
 pytestmark = pytest.mark.e2e
 
-STORY = [
-    "The harbour board voted on Tuesday to rebuild the north pier after the winter storms left it unsafe.",
-    "Work starts in March and is expected to last eighteen months, the board's chair told the meeting.",
-    "Fishing crews will move to the south quay while the pier is closed, at no cost to them, she said.",
-    "The council will pay a third of the bill; the rest comes from the port's own reserves and a grant.",
-    "Harbour users asked for the old lamp posts to be kept, and the board agreed to store them until the end.",
-    "A public exhibition of the plans opens at the library next week, with staff on hand every afternoon.",
-]
 OTHER = [
     "A page on another host that must never be fetched, let alone written into the corpus of this site.",
     "If this text appears in a run, the crawl followed a link, a redirect or a refresh off its site.",
@@ -28,11 +20,6 @@ OTHER = [
     "The words go on for a while longer, about tides, ferries, gulls and the price of fresh fish at dawn.",
     "And they end with a line about the weather, which was grey and windy, as it is most days of the year.",
 ]
-
-
-def _home(links: list[str]) -> str:
-    anchors = "".join(f"<li><a href='{href}'>story</a></li>" for href in links)
-    return f"<!doctype html><html><head><title>Home</title></head><body><ul>{anchors}</ul></body></html>"
 
 
 @pytest.fixture()
@@ -54,7 +41,7 @@ def test_nothing_is_fetched_off_site_and_every_refusal_is_recorded(
         site.routes.update(
             {
                 "/": Answer(
-                    body=_home(
+                    body=home_page(
                         [
                             "/2026/11/20/harbour-pier-rebuilt/",
                             f"{sneaky}/2026/11/20/backslash-story/",
@@ -109,13 +96,13 @@ def test_a_page_cannot_take_the_id_of_the_article_its_canonical_names(tmp_path: 
         head = f"<link rel='canonical' href='{site.url(real)}'>"
         site.routes.update(
             {
-                "/": Answer(body=_home([spam])),
+                "/": Answer(body=home_page([spam])),
                 spam: Answer(body=article_page("Cheap watches", SPAM, head)),
                 real: Answer(body=article_page("Pier rebuilt", STORY)),
             }
         )
         first = crawl([site.url("/")], tmp_path, run_id="first")
-        site.routes["/"] = Answer(body=_home([real]))
+        site.routes["/"] = Answer(body=home_page([real]))
         second = crawl([site.url("/")], tmp_path, run_id="second")
     (spam_record,) = first.articles
     assert spam_record["url"] == site.url(spam)

@@ -131,7 +131,14 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if jobdir is not None and manifest.get("status") == "finished":
+    status = manifest.get("status")
+    if jobdir is not None and status in ("finished", "failed"):
         remove_tree_within(jobdir, jobdir.parent)  # nothing left to resume; jobdir is STATE/jobs/<run id>
     print(format_summary(manifest, run_dir))
-    return 0 if manifest.get("status") == "finished" else 1
+    if status == "failed":
+        reasons = ", ".join(manifest.get("counts", {}).get("rejected_by_reason", {})) or "no answer"
+        print(
+            f"newscorpus crawl: nothing could be fetched from the targets ({reasons}); see {run_dir}/rejected.jsonl",
+            file=sys.stderr,
+        )
+    return 0 if status == "finished" else 1

@@ -39,6 +39,7 @@ from pipelines.dates import parse_since, parse_utc, utc_now
 from pipelines.extract.rights import RIGHTS_HEADERS
 from pipelines.settings import CorpusOptions, RunOptions, from_settings, setting
 from pipelines.urls import domain_of
+from pipelines.write.run_manifest import PAGES_FETCHED, START_TARGETS
 from pipelines.write.signals import page_rejected
 
 logger = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ class NewsSpider(scrapy.Spider):
                 for request in worker.start_requests(self):
                     yield request
                 return
+        self.crawler.stats.set_value(START_TARGETS, len(self.profiles))
         for request in self.start_requests_for_profiles():
             yield request
 
@@ -200,6 +202,7 @@ class NewsSpider(scrapy.Spider):
             yield self._sitemap_request(url, response.meta["profile"])
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value(PAGES_FETCHED)
         index = response.meta["profile"]
         try:
             sitemap = parse_sitemap(response.body)
@@ -218,6 +221,7 @@ class NewsSpider(scrapy.Spider):
                 yield from self._entry_request(entry, index, "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        self.crawler.stats.inc_value(PAGES_FETCHED)
         index = response.meta["profile"]
         try:
             entries = parse_feed(response.body)
@@ -230,6 +234,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_hub(self, response: Response) -> Iterator[Request]:
         """Home and section pages: feeds they announce (start pages only) and the links they hold."""
+        self.crawler.stats.inc_value(PAGES_FETCHED)
         if not isinstance(response, TextResponse):
             return
         index = response.meta["profile"]
@@ -274,6 +279,7 @@ class NewsSpider(scrapy.Spider):
     # -- articles ----------------------------------------------------------------------------------------
 
     async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
+        self.crawler.stats.inc_value(PAGES_FETCHED)
         index = response.meta["profile"]
         profile = self.profiles[index]
         mime = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
@@ -428,6 +434,7 @@ def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
     from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
     from crawler.offsite import Offsite
+    from crawler.robots import RobotsUnreachable
 
     exc = failure.value
     request = getattr(failure, "request", None)
@@ -447,6 +454,8 @@ def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
         return "offsite", f"{hops}: not on the site's domains (add the domain to the profile to crawl it)"[
             :500
         ]
+    if failure.check(RobotsUnreachable):
+        return "robots-unreachable", message[:200]
     if failure.check(IgnoreRequest):
         if "robots.txt" in message.lower():
             return "robots-disallowed", ""

@@ -167,10 +167,10 @@ class WritePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._updates is not None:
             self._updates.close()
-        status = run_status(reason)
         if self.archive is not None:
             self.archive.close_archive()  # its files are final before the manifest lists them
         manifest = self.writer.close(manifest_extra(self.crawler, spider, reason))
+        status = manifest.get("status") or run_status(reason)
         if self.ledger is not None:
             self.ledger.finish_run(self.run_id, status, manifest["counts"])
         write_dataset_card(self.writer.run_dir, manifest)

@@ -32,9 +32,19 @@ _SCRAPY_SETTINGS = (
 )
 
 
-def run_status(reason: str) -> str:
-    """``finished``, ``stopped`` or ``interrupted``, from the spider's close reason."""
-    return _RUN_STATUS.get(reason, "finished")
+#: Stats the spider keeps: the sites it started from, and the pages (start, section, sitemap, feed, article)
+#: that reached it. A run that had sites to start from and fetched none of their pages is ``failed``.
+START_TARGETS = "newscorpus/start_targets"
+PAGES_FETCHED = "newscorpus/pages_fetched"
+
+
+def run_status(reason: str, stats: dict[str, Any] | None = None) -> str:
+    """``finished``, ``stopped``, ``interrupted`` or ``failed`` (nothing could be fetched: every start page
+    refused the connection, timed out or was disallowed), from the spider's close reason and stats."""
+    status = _RUN_STATUS.get(reason, "finished")
+    if status == "finished" and stats and stats.get(START_TARGETS) and not stats.get(PAGES_FETCHED):
+        return "failed"
+    return status
 
 
 def manifest_extra(crawler: Any, spider: Any, reason: str) -> dict[str, Any]:
@@ -56,7 +66,7 @@ def manifest_extra(crawler: Any, spider: Any, reason: str) -> dict[str, Any]:
         if key.startswith("NEWSCORPUS_") or key in _SCRAPY_SETTINGS
     }
     extra = {
-        "status": run_status(reason),
+        "status": run_status(reason, stats),
         "finish_reason": reason,
         "source": "warc" if archives is not None else "live",
         "spider": getattr(spider, "name", None),
