@@ -8,7 +8,9 @@ read the same way (RSS 2.0, RSS 1.0/RDF and Atom) to keep their dates, which tra
 from __future__ import annotations
 
 import gzip
+import html.entities
 import logging
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,18 +69,54 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+#: A CDATA section, a comment, or a named entity reference: only the last is rewritten.
+_ENTITY_OR_LITERAL = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&([A-Za-z][A-Za-z0-9]{0,31});", re.DOTALL)
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def _declare_html_entities(body: bytes) -> bytes:
+    """``&nbsp;`` and the other HTML entities feeds use are not XML: write them as character references
+    (an unknown name as literal text), leaving CDATA sections and comments as they are.
+
+    Why not lxml's recover mode alone: libxml2, having met one undefined entity, drops every later ``&amp;``
+    of the document, so ``?a=1&amp;b=2`` became ``?a=1b=2``."""
+
+    def rewrite(match: re.Match[bytes]) -> bytes:
+        name = match.group(1)
+        if name is None or name in _XML_ENTITIES:
+            return match.group(0)
+        text = html.entities.html5.get(name.decode("ascii") + ";")
+        if text is None:
+            return b"&amp;" + name + b";"
+        return b"".join(b"&#x%x;" % ord(char) for char in text)
+
+    return _ENTITY_OR_LITERAL.sub(rewrite, body)
+
+
 def _root(body: bytes) -> etree._Element:
     body = maybe_gunzip(body)
     if not body.strip():
         raise DiscoveryError("empty document")
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise DiscoveryError(f"not XML: {exc}") from exc
+    root = None
+    for attempt in (body, _declare_html_entities(body)):
+        try:
+            root = etree.fromstring(attempt, parser=_parser(recover=False))
+            break
+        except etree.XMLSyntaxError:
+            continue
+    if root is None:
+        # Not well-formed even so (a truncated file, a stray '<'): take what libxml2 can recover.
+        try:
+            root = etree.fromstring(_declare_html_entities(body), parser=_parser(recover=True))
+        except etree.XMLSyntaxError as exc:
+            raise DiscoveryError(f"not XML: {exc}") from exc
     if root is None:
         raise DiscoveryError("not XML")
     return root
+
+
+def _parser(recover: bool) -> etree.XMLParser:
+    return etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _text(elem: etree._Element, *names: str) -> str | None:

@@ -86,3 +86,38 @@ def test_truncated_gzip_sitemap_is_a_discovery_error() -> None:
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "31 Feb 25:61"])
 def test_out_of_range_dates_are_none(value: str) -> None:
     assert parse_date(value) is None
+
+
+def test_an_html_entity_does_not_eat_later_ampersands_in_feeds() -> None:
+    from crawler.discovery import parse_feed
+
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>News&nbsp;&copy; &madeup;</title>
+    <!-- &nbsp; in a comment -->
+    <item><title>One&nbsp;story</title><link>https://s.test/2026/11/20/a/?utm_source=rss&amp;utm_medium=feed</link></item>
+    <item><title>Two</title><link><![CDATA[https://s.test/2026/11/20/b/?a=1&b=2&nbsp;x]]></link></item>
+    <item><title>Three</title><link>
+        https://s.test/2026/11/20/c/?a=1&#38;b=2&#x26;c=3
+    </link></item>
+    </channel></rss>"""
+    entries = parse_feed(feed)
+    assert [e.url for e in entries] == [
+        "https://s.test/2026/11/20/a/?utm_source=rss&utm_medium=feed",
+        "https://s.test/2026/11/20/b/?a=1&b=2&nbsp;x",  # CDATA is literal text
+        "https://s.test/2026/11/20/c/?a=1&b=2&c=3",
+    ]
+    assert entries[0].title == "One\u00a0story"
+
+
+def test_an_html_entity_does_not_eat_later_ampersands_in_sitemaps_and_atom() -> None:
+    from crawler.discovery import parse_feed, parse_sitemap
+
+    sitemap = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>https://s.test/2026/11/20/caf&eacute;/</loc></url>
+    <url><loc>https://s.test/2026/11/20/a/?p=1&amp;q=2</loc></url></urlset>"""
+    assert [e.url for e in parse_sitemap(sitemap).entries] == [
+        "https://s.test/2026/11/20/caf\u00e9/",
+        "https://s.test/2026/11/20/a/?p=1&q=2",
+    ]
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>A&nbsp;B</title>
+    <entry><title>x</title><link href="https://s.test/2026/11/20/a/?x=1&amp;y=2"/></entry></feed>"""
+    assert [e.url for e in parse_feed(atom)] == ["https://s.test/2026/11/20/a/?x=1&y=2"]
