@@ -89,6 +89,39 @@ def test_binary_is_unreadable() -> None:
         extract_article(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\x00\x00stream", "https://example.test/x")
 
 
+@pytest.mark.parametrize("nuls", [1, 12])
+def test_stray_nul_bytes_in_an_html_page_do_not_make_it_binary(nuls: int) -> None:
+    page = article_page().encode("utf-8")
+    head_end = page.index(b"<body>")
+    step = max(1, head_end // (nuls + 1))
+    for n in range(nuls):
+        at = step * (n + 1)
+        page = page[:at] + b"\x00" + page[at:]
+    assert page[:4096].count(b"\x00") == nuls
+    result = extract_article(page, "https://example.test/a")
+    assert "ferry" in result.text.lower() and "\x00" not in result.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"<html>" * 100, "PNG"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"<p>text</p>" * 100, "JPEG"),
+        (b"PK\x03\x04" + b"<html><body>x</body></html>" * 50, "ZIP"),
+        (bytes(range(0, 32)) * 200, "control bytes"),
+    ],
+)
+def test_binary_is_told_by_its_signature_or_its_share_of_control_bytes(raw: bytes, why: str) -> None:
+    with pytest.raises(UnreadablePage, match=why):
+        extract_article(raw, "https://example.test/a")
+
+
+def test_utf16_pages_with_a_bom_are_not_binary() -> None:
+    page = "\ufeff" + article_page()
+    result = extract_article(page.encode("utf-16-le"), "https://example.test/a")
+    assert "ferry" in result.text.lower()
+
+
 def test_huge_page_over_cap_is_unreadable() -> None:
     page = article_page(body_extra="<p>" + "word " * 50_000 + "</p>")
     with pytest.raises(UnreadablePage, match="cap"):

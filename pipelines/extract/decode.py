@@ -29,6 +29,54 @@ _MARKUP = re.compile(
 )
 
 
+#: File signatures of formats a server may send in place of a page (images, archives, documents, media).
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"\x7fELF", "ELF"),
+    (b"\x00asm", "WebAssembly"),
+    (b"OggS", "Ogg"),
+    (b"ID3", "MP3"),
+    (b"fLaC", "FLAC"),
+    (b"\x1a\x45\xdf\xa3", "Matroska/WebM"),
+    (b"wOFF", "WOFF"),
+    (b"wOF2", "WOFF2"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE (old Office)"),
+)
+#: More NUL and other control bytes than this share of the first 4 KB: not text in any charset a page uses.
+BINARY_CONTROL_SHARE = 0.05
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def binary_signature(data: bytes) -> str | None:
+    """Why ``data`` is not a page (a known file signature, or a share of control bytes no text has), or None.
+
+    A single NUL in an HTML page is a template or database slip, not a sign of binary content: it is the
+    share that tells (text has almost none, images and archives have many), and the signature where known."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    if data[4:12] in (b"ftypisom", b"ftypmp42", b"ftypM4A ") or (
+        data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI ")
+    ):
+        return "media"
+    head = data[:4096]
+    control = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
+    if control > BINARY_CONTROL_SHARE * len(head):
+        return f"{control} control bytes in the first {len(head)}"
+    return None
+
+
 def decode_html(raw: str | bytes, max_bytes: int = 8 << 20, declared_charset: str | None = None) -> str:
     """The page as text; raises ``UnreadablePage`` for binary, undecodable, oversized or non-HTML input.
 
@@ -42,15 +90,16 @@ def decode_html(raw: str | bytes, max_bytes: int = 8 << 20, declared_charset: st
             raise UnreadablePage(f"page of {len(data)} bytes over the {max_bytes} byte cap")
         if not data.strip():
             raise UnreadablePage("empty body")
-        head = data[:4096]
-        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise UnreadablePage("binary content")
+        if why := binary_signature(data):
+            raise UnreadablePage(f"binary content ({why})")
         text = _decode_bytes(data, declared_charset)
     else:
         text = raw
         if len(text) > max_bytes:
             raise UnreadablePage(f"page of {len(text)} characters over the {max_bytes} cap")
     text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        text = text.replace("\x00", "")  # a stray NUL in an HTML page: lxml refuses strings that hold one
     if not text.strip():
         raise UnreadablePage("empty body")
     sample = text[:8192]
