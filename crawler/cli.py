@@ -62,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (ValueError, OSError) as exc:
+        # A bad option or input a command did not catch itself: one line, the traceback only with -v.
+        if args.verbose:
+            logging.getLogger(__name__).exception("newscorpus %s failed", args.command)
+        print(f"newscorpus {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -17,8 +17,11 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from w3lib.url import safe_url_string
 
+from pipelines.language.codes import check_languages
 from pipelines.urls import domain_of
 
+#: A site profile is a few lines of TOML; a file far larger is a mistake (a binary or data file given instead).
+MAX_PROFILE_BYTES = 1 << 20
 _BUNDLED_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -96,9 +99,13 @@ def load_profile(path: str | Path) -> SiteProfile:
     path = Path(path)
     where = str(path)
     try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(f"{where}: a profile of {path.stat().st_size} bytes is not a profile")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ProfileError(f"{where}: cannot read profile: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{where}: not a text file in UTF-8 (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{where}: not valid TOML: {exc}") from exc
     return profile_from_dict(data, where)
@@ -122,6 +129,10 @@ def profile_from_dict(data: dict[str, Any], where: str = "<profile>") -> SitePro
     values["name"] = name.strip()
     for key, attr in _LIST_KEYS.items():
         values[attr] = _string_list(data.get(key, []), where, key)
+    try:
+        check_languages(values["languages"], f"{where}: key 'languages':")
+    except ValueError as exc:
+        raise ProfileError(str(exc)) from None
     for (table, sub), attr in _NESTED.items():
         values[attr] = _string_list(data.get(table, {}).get(sub, []), where, f"{table}.{sub}")
     if not values["start_urls"]:
@@ -187,3 +198,7 @@ def _check_url(url: str, where: str, key: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ProfileError(f"{where}: key {key!r}: {url!r} is not an absolute http(s) URL")
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range, as Scrapy would later, mid-crawl
+    except ValueError as exc:
+        raise ProfileError(f"{where}: key {key!r}: {url!r}: {exc}") from None

@@ -113,8 +113,11 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """A user's ``--since``: an aware UTC datetime; raises ValueError with a message a user can act on."""
     now = now or datetime.now(UTC)
-    if match := _RELATIVE.match(value):
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    if _RELATIVE.match(value):
+        try:
+            return now - parse_duration(value)
+        except OverflowError:
+            raise ValueError(f"{value!r} reaches back before the year 1") from None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -127,4 +130,7 @@ def parse_duration(value: str) -> timedelta:
     match = _RELATIVE.match(value)
     if not match:
         raise ValueError(f"{value!r} is not a duration: use e.g. 2d, 12h, 30m")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:
+        raise ValueError(f"{value!r} is too long a duration") from None

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,12 @@ def run(args: argparse.Namespace) -> int:
     except StateLocked as exc:
         print(f"newscorpus crawl: {exc}", file=sys.stderr)
         return 3
-    except (ProfileError, ValueError) as exc:
+    except (ProfileError, ValueError, OSError) as exc:
         print(f"newscorpus crawl: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"newscorpus crawl: the crawl state in {settings.get('NEWSCORPUS_STATE_DIR') or '--out'}"
+              f" cannot be read: {exc}", file=sys.stderr)  # fmt: skip
         return 2
 
     from crawler.extensions import prepare_workers

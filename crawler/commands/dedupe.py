@@ -14,19 +14,21 @@ remove replaced copies and to list each kept article's duplicates.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from crawler.commands.options import add_set_option, apply_set_options
+from crawler.commands.options import add_set_option, apply_set_options, check_output_folder
+from pipelines.jsonl_input import BadLine, InputError, JsonlReader, check_input
 from pipelines.record import SOURCE_PRIORITY
 from pipelines.urls import domain_of
 
 logger = logging.getLogger(__name__)
+
+#: The longest text deduplicated (characters): extract's page cap, 8 MB.
+MAX_TEXT_CHARS = 8 << 20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="keep the index in DIR/dedupe.sqlite, so a later run drops copies of what this one kept",
     )
+    parser.add_argument(
+        "--max-text-chars", type=int, default=MAX_TEXT_CHARS, metavar="N",
+        help=f"skip (and count) a text longer than this (default {MAX_TEXT_CHARS:,}, as extract's page cap)",
+    )  # fmt: skip
     add_set_option(parser)  # NEWSCORPUS_DEDUP_* thresholds
 
 
@@ -61,14 +67,10 @@ def load_cleaner() -> Callable[[str], str]:
     return clean_text
 
 
-def iter_lines(paths: list[Path]) -> Iterator[tuple[Path, int, str]]:
-    from pipelines.write.shards import open_text_reader
-
+def _records(reader: JsonlReader, paths: list[Path]) -> Iterator[tuple[Path, int, dict[str, Any] | BadLine]]:
     for path in paths:
-        with open_text_reader(path) as fh:
-            for number, line in enumerate(fh, 1):
-                if line.strip():
-                    yield path, number, line
+        for number, record in reader.lines(path):
+            yield path, number, record
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,9 +83,19 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.write.card import write_dataset_card
     from pipelines.write.writer import CorpusWriter
 
-    missing = [str(p) for p in args.inputs if not p.is_file()]
-    if missing:
-        print(f"no such file: {', '.join(missing)}", file=sys.stderr)
+    try:
+        for path in args.inputs:
+            check_input(path)
+    except InputError as exc:
+        print(f"newscorpus dedupe: {exc}", file=sys.stderr)
+        return 2
+    try:
+        check_output_folder(args.out)
+    except ValueError as exc:
+        print(f"newscorpus dedupe: {exc}", file=sys.stderr)
+        return 2
+    if args.max_text_chars < 1:
+        print("newscorpus dedupe: --max-text-chars must be at least 1", file=sys.stderr)
         return 2
     try:
         config = from_settings(DedupeConfig, apply_set_options(Settings(), args.settings))
@@ -94,24 +106,21 @@ def run(args: argparse.Namespace) -> int:
     dedup = Deduplicator(config, open_index(args.state_dir))
     writer = CorpusWriter(args.out)
     writer.open()
-    bad: Counter[str] = Counter()
-    read = 0
+    reader = JsonlReader()
+    bad = reader.bad
     try:
-        for path, number, line in iter_lines(list(args.inputs)):
-            read += 1
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                bad["invalid JSON"] += 1
-                logger.debug("%s:%d: invalid JSON", path, number)
-                continue
-            if not isinstance(record, dict):
-                bad["not an object"] += 1
+        for path, number, record in _records(reader, list(args.inputs)):
+            if isinstance(record, BadLine):
                 continue
             text = record.get(args.text_field)
             if not isinstance(text, str) or not text.strip():
                 bad["missing text"] += 1
                 logger.debug("%s:%d: no text in field %r", path, number, args.text_field)
+                continue
+            if len(text) > args.max_text_chars:
+                # Shingling a text costs memory in proportion to its length: 100 million characters took 8 GB.
+                bad["text too long"] += 1
+                logger.debug("%s:%d: text of %d characters over the cap", path, number, len(text))
                 continue
             cleaned = clean(text)
             if not cleaned.strip():
@@ -140,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
             {
                 "source": "dedupe",
                 "inputs": [str(p) for p in args.inputs],
-                "read": read,
+                "read": reader.read,
                 "bad_lines": sum(bad.values()),
                 "bad_lines_by_reason": dict(sorted(bad.items())),
                 "dedupe": dict(dedup.counts),
@@ -150,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     counts = manifest["counts"]
     kinds = ", ".join(f"{k} {v}" for k, v in counts["duplicates_by_kind"].items()) or "none"
     print(
-        f"read {read} lines: kept {counts['written']}, duplicates {counts['duplicates']} ({kinds}), "
+        f"read {reader.read} lines: kept {counts['written']}, duplicates {counts['duplicates']} ({kinds}), "
         f"bad lines {sum(bad.values())}"
         + (f" ({', '.join(f'{k} {v}' for k, v in sorted(bad.items()))})" if bad else "")
     )

@@ -16,11 +16,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pipelines.dates import utc_now
+from pipelines.jsonl_input import BadLine, InputError, JsonlReader, check_input
 from pipelines.record import DATE_HINT, DATE_HINT_SOURCE, HTML, PRUNE_SELECTORS, public_record
 
 logger = logging.getLogger(__name__)
@@ -87,26 +87,6 @@ class Stages:
         return public_record(item)
 
 
-def _read_batch(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    handle: IO[str] = sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    try:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError as exc:
-                yield number, None, f"input/bad-json: {exc}"
-                continue
-            if not isinstance(data, dict):
-                yield number, None, "input/bad-json: not an object"
-                continue
-            yield number, data, None
-    finally:
-        if handle is not sys.stdin:
-            handle.close()
-
-
 def quiet_extractor_logs(verbose: int = 0) -> None:
     """trafilatura and htmldate warn on every page without text; the record's ``error`` already says it."""
     if verbose < 2:
@@ -122,8 +102,10 @@ def run(args: argparse.Namespace) -> int:
         if args.page is not None:
             print("give either PAGE.html or --batch, not both", file=sys.stderr)
             return 2
-        if str(args.batch) != "-" and not args.batch.exists():
-            print(f"no such file: {args.batch}", file=sys.stderr)
+        try:
+            check_input(args.batch)
+        except InputError as exc:
+            print(f"newscorpus extract: {exc}", file=sys.stderr)
             return 2
         return _run_batch(args.batch, stages, fetched_at)
     if args.page is None or not args.url:
@@ -140,24 +122,29 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_batch(path: Path, stages: Stages, fetched_at: str) -> int:
+    """One output line per input line, in order; a bad input line gets its line with an ``error``; the summary
+    goes to stderr. Exit 0 once the input was read to its end, bad lines included."""
     out = sys.stdout
-    for number, data, problem in _read_batch(path):
-        if data is None:
+    reader = JsonlReader()
+    for number, data in reader.lines(path):
+        if isinstance(data, BadLine):
             record: dict[str, Any] = {
                 "id": None,
                 "url": None,
                 "text": "",
-                "error": f"{problem} (line {number})",
+                "error": f"input/{data.code}: {data.reason}"
+                + (f", {data.detail}" if data.detail else "")
+                + f" (line {number})",
             }
         else:
             url = data.get("url") or ""
             html = data.get("html")
-            if not isinstance(html, str) or not url:
+            if not isinstance(html, str) or not isinstance(url, str) or not url:
                 record = {
                     "id": data.get("id"),
                     "url": url or None,
                     "text": "",
-                    "error": "input/missing: url and html are required",
+                    "error": f"input/missing: url and html are required (line {number})",
                 }
             else:
                 extra = {k: v for k, v in data.items() if k in (DATE_HINT, DATE_HINT_SOURCE)}
@@ -166,4 +153,5 @@ def _run_batch(path: Path, stages: Stages, fetched_at: str) -> int:
                 record = {"id": data.get("id"), **record}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     out.flush()
+    print(f"newscorpus extract: {reader.summary()}", file=sys.stderr)
     return 0

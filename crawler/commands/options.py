@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.dates import parse_duration, parse_since
+from pipelines.language.codes import check_languages
 from pipelines.run_names import check_name
 from pipelines.settings import TDM_MODES
 from pipelines.write.writer import new_run_id
@@ -64,6 +65,20 @@ def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str
     add_set_option(parser)
 
 
+def check_output_folder(path: Path, what: str = "--out") -> Path:
+    """A folder the command can write into (created if missing); ValueError naming ``what`` otherwise, before
+    anything starts (a crawl finding out mid-run would end in a traceback and a run without its files)."""
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{what} {path}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{what} {path}: cannot create it: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ValueError(f"{what} {path}: not writable")
+    return path
+
+
 def build_settings(args: argparse.Namespace) -> Any:
     """Project settings, then -s overrides, then our own options (which win, being explicit)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -71,6 +86,10 @@ def build_settings(args: argparse.Namespace) -> Any:
 
     settings = get_project_settings()
     apply_set_options(settings, args.settings)
+    check_output_folder(Path(args.out))
+    if getattr(args, "state", None) and not getattr(args, "no_state", False):
+        check_output_folder(Path(args.state), "--state")
+    check_languages(args.lang or settings.get("NEWSCORPUS_LANGUAGES") or "")
     options = {
         "NEWSCORPUS_OUT": str(Path(args.out)),
         "NEWSCORPUS_RUN_ID": check_name(

@@ -23,7 +23,16 @@ def run(args: argparse.Namespace) -> int:
     for run_dir in sorted(p for p in runs_dir.iterdir() if p.is_dir()):
         manifest_path = run_dir / "manifest.json"
         if manifest_path.exists():
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            try:
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+                if not isinstance(manifest, dict):
+                    raise ValueError("not a JSON object")
+            except (OSError, ValueError) as exc:
+                manifest = {
+                    "run_id": run_dir.name,
+                    "status": f"unreadable manifest ({exc})"[:80],
+                    "counts": {},
+                }
         else:
             manifest = {"run_id": run_dir.name, "status": "running or killed (no manifest yet)", "counts": {}}
         counts = manifest.get("counts", {})
