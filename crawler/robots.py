@@ -51,7 +51,7 @@ class Unreachable:
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     """Scrapy's robots.txt middleware with RFC 9309's reading of each kind of answer (see the module)."""
 
-    async def process_request(self, request: Request, spider: Any = None) -> None:  # type: ignore[override]
+    async def process_request(self, request: Request, spider: Any = None) -> None:
         if _is_robots_fetch(request):
             request.meta.setdefault("redirect_ttl", MAX_ROBOTS_REDIRECTS)
             return None

@@ -155,7 +155,7 @@ def _open_binary(path: Path) -> Iterator[IO[bytes]]:
 
         with open(path, "rb") as raw:
             reader = zstandard.ZstdDecompressor().stream_reader(raw)
-            yield io.BufferedReader(reader)  # type: ignore[arg-type]
+            yield io.BufferedReader(reader)
         return
     with open(path, "rb") as fh:
         yield fh
