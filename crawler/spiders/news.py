@@ -410,6 +410,8 @@ class NewsSpider(scrapy.Spider):
             seen = self.state_ext.state.lookup(url)
             if seen is not None and seen.run_id == self.run_id and seen.outcome in (ATTEMPTED, REJECTED):
                 self.crawler.stats.inc_value("newscorpus/incremental/rejected_before_resume")
+                if requested_url:
+                    self.state_ext.inflight.discard(requested_url)
                 return
         self.crawler.signals.send_catch_log(page_rejected, record=record)
 
