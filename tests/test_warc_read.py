@@ -330,3 +330,24 @@ def test_every_real_archive_is_read_and_accounted_for(tmp_path: Path) -> None:
     )
     assert files["example-bad-non-chunked.warc.gz"]["seekable"] is False
     assert articles  # the real news page and others became articles
+
+
+def test_a_listing_skips_and_counts_bad_lines(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from crawler.archives.sources import SourceError, listing
+
+    paths = tmp_path / "files.paths"
+    paths.write_bytes(
+        b"crawl-data/one.warc.gz\n\xff\xfebroken.warc.gz\ncrawl-data/t\x01wo.warc.gz\ncrawl-data/three.warc.gz\n"
+    )
+    with caplog.at_level("WARNING"):
+        found = listing(str(paths), "https://data.test/")
+    assert [a.location for a in found] == [
+        "https://data.test/crawl-data/one.warc.gz",
+        "https://data.test/crawl-data/three.warc.gz",
+    ]
+    assert f"{paths}:2: skipped, invalid UTF-8" in caplog.text
+    assert "2 lines skipped (invalid UTF-8 1, not a path or URL 1)" in caplog.text
+    binary = tmp_path / "image.paths"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with pytest.raises(SourceError, match="binary"):
+        listing(str(binary), "https://data.test/")

@@ -15,6 +15,7 @@ import gzip
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from crawler.archives.remote import RemoteError, fetch_bytes
+from pipelines.extract.decode import binary_signature
 
 logger = logging.getLogger(__name__)
 
@@ -117,19 +119,38 @@ def listing(path: str, base_url: str) -> list[ArchiveFile]:
             data = gzip.decompress(raw) if path.endswith(".gz") else raw
     except (OSError, EOFError, RemoteError) as exc:
         raise SourceError(f"{path}: cannot be read as a listing ({exc})") from None
+    if why := binary_signature(data[:4096]):
+        raise SourceError(f"{path}: a binary file ({why}), not a listing")
     files = []
-    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-        entry = line.strip()
+    skipped: Counter[str] = Counter()
+    for number, raw in enumerate(data.splitlines(), 1):
+        try:
+            entry = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            skipped["invalid UTF-8"] += 1
+            logger.warning("%s:%d: skipped, invalid UTF-8 (byte %d)", path, number, exc.start)
+            continue
         if not entry or entry.startswith("#"):
             continue
-        if "\x00" in entry:
-            raise SourceError(f"{path}:{number}: not a text listing")
+        if any(ord(c) < 32 or ord(c) == 127 for c in entry):
+            skipped["not a path or URL"] += 1
+            logger.warning("%s:%d: skipped, not a path or URL: %r", path, number, entry[:80])
+            continue
         if entry.startswith(("http://", "https://")):
             files.append(ArchiveFile(entry))
         elif os.path.isabs(entry) and Path(entry).is_file():
             files.append(_local(Path(entry)))
         else:
             files.append(ArchiveFile(urljoin(base_url, entry)))
+    if skipped:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
+        logger.warning(
+            "%s: %d archive files named, %d lines skipped (%s)",
+            path,
+            len(files),
+            sum(skipped.values()),
+            reasons,
+        )
     return files
 
 

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from crawler.archives.filters import parse_hosts
@@ -24,6 +23,7 @@ from crawler.gc_tuning import tune_for_crawl
 from crawler.state.sqlite import StateLocked
 from crawler.summary import format_summary
 from pipelines.dates import parse_since
+from pipelines.run_names import run_folder
 from pipelines.settings import TDM_MODES, RunOptions, from_settings
 
 logger = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     process.start()
 
     run = from_settings(RunOptions, settings)
-    run_dir = Path(run.out) / "runs" / str(run.run_id)
+    run_dir = run_folder(run.out, str(run.run_id))
     manifest_path = run_dir / "manifest.json"
     if not manifest_path.exists():
         print(
