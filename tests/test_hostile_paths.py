@@ -84,3 +84,13 @@ def test_worker_id_going_up_is_refused() -> None:
     with pytest.raises(ValueError, match="worker id"):
         check_worker_id("../../x")
     assert check_worker_id("host_1-a.b") == "host_1-a.b"
+
+
+def test_seed_refuses_a_run_id_going_up(capsys: pytest.CaptureFixture[str]) -> None:
+    from crawler.cli import main
+
+    assert (
+        main(["seed", "--redis-url", "redis://127.0.0.1:9/0", "--run-id", "../..", "http://127.0.0.1:8/"])
+        == 2
+    )
+    assert "--run-id '../..'" in capsys.readouterr().err  # refused before Redis is even tried

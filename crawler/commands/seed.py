@@ -34,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
     from crawler.distributed.cluster import Cluster
     from crawler.distributed.targets import target_spec
     from crawler.profiles import ProfileError
+    from pipelines.run_names import check_name
 
     try:
         specs = [target_spec(t) for t in args.targets]
+        if args.run_id:
+            check_name(args.run_id, "--run-id")  # workers make it a folder name
         url = redis_url_of(args)
     except (ProfileError, ValueError) as exc:
         print(f"newscorpus seed: {exc}", file=sys.stderr)
