@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
@@ -66,7 +67,8 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
 
     async def robot_parser(self, request: Request) -> Any:
         """Scrapy's, without the error-level traceback for a robots.txt that cannot be fetched (a routine
-        answer, logged as a warning by :meth:`_robots_error`)."""
+        answer, logged as a warning by :meth:`_robots_error`), and with the same parser for every request that
+        waited for the site's robots.txt (see below)."""
         url = urlparse_cached(request)
         netloc = url.netloc
         if netloc not in self._parsers:
@@ -86,7 +88,11 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]
         if isinstance(parser, Deferred):
-            return await maybe_deferred_to_future(parser)
+            # Not the Deferred's result: a Deferred hands its result to the first waiter's callback only, which
+            # returns None to the next; Scrapy's middleware so lets every other waiting request through as if
+            # the site had no robots.txt. The parser is read from where _settle put it.
+            await maybe_deferred_to_future(parser)
+            parser = self._parsers[netloc]
         return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
@@ -104,6 +110,10 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
             logger.warning(
                 "%s: robots.txt answered %d: nothing of the site is fetched this run", netloc, status
             )
+        # As Scrapy's middleware does: the site's rights (crawler/site_rights.py) ask the same parser.
+        await self.crawler.signals.send_catch_log_async(
+            signal=signals.robots_parsed, robotparser=parser, request=request
+        )
         self._settle(netloc, parser)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
