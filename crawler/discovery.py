@@ -36,6 +36,7 @@ class LinkEntry:
     date: str | None = None
     date_kind: str | None = None  # "publication" (news sitemap, feed pubDate) or "lastmod"
     title: str | None = None
+    news: bool = False  # a Google News sitemap entry (``<news:news>``)
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def parse_sitemap(body: bytes) -> Sitemap:
         if date is None:
             date = iso_date(lastmod)
             date_kind = "lastmod" if date else None
-        entries.append(LinkEntry(loc, date, date_kind, _text(elem, "title")))
+        news = any(_local(child.tag) == "news" for child in elem)
+        entries.append(LinkEntry(loc, date, date_kind, _text(elem, "title"), news))
     return Sitemap(kind == "sitemapindex", tuple(entries))
 
 

@@ -60,6 +60,12 @@ RECORD_FIELDS: tuple[Field, ...] = (
         "source", "string", "live for crawled pages, warc for archived ones, saved from newscorpus extract"
     ),
     Field(
+        "discovered_via",
+        "string",
+        "how the crawl found the page: news-sitemap, sitemap, feed, link (on a page of the site) or start (a"
+        " start URL)",
+    ),
+    Field(
         "warc",
         "{file: string, offset: int, length: int, record_id: string, date: string, truncated: string}",
         "archived pages: the archive file, the record's compressed offset and length in it, its WARC-Record-ID and"
@@ -123,6 +129,11 @@ HTTP_CHARSET = "_http_charset"
 ARCHIVE_POSITION = "_archive_position"
 #: The URL as requested, before redirects: spider -> write (the crawl state, and the release of the page).
 REQUESTED_URL = "_requested_url"
+#: Nothing but the page can say it is an article (a probe, a listing): spider -> extract (it must prove it).
+NEEDS_PROOF = "_needs_proof"
+#: Where the spider found the page, ``{"site": profile index, "url": the URL as found}``: spider -> spider (the
+#: item's outcome, seen through Scrapy's item signals, teaches the site's URL shapes).
+DISCOVERY = "_discovery"
 #: The sitemap or feed date of the entry: spider -> write (the crawl state, to see the page change later).
 LASTMOD = "_lastmod"
 #: A re-fetch of an article already written (``--revisit-after``): spider -> dedupe (passes), write (an update).

@@ -1,7 +1,9 @@
-"""``make demo``: serve the bundled two-outlet news site on 127.0.0.1 and crawl it, offline, in one command.
+"""``make demo``: serve the bundled news sites on 127.0.0.1 and 127.0.0.2 and crawl them, offline, in one command.
 
-The same site the end-to-end tests crawl. The corpus goes to ``output/demo/runs/<run-id>/`` (with its dataset
-card, ``README.md``), then ``newscorpus report`` writes ``output/demo/report/index.html``.
+The sites the end-to-end tests crawl: the two-outlet news site (``tests.newssite``) and the two outlets whose
+article URLs do not look like news URLs, one with a sitemap, one reached by links only
+(``tests.newssite.odd_outlets``). The corpus goes to ``output/demo/runs/<run-id>/`` (with its dataset card,
+``README.md``), then ``newscorpus report`` writes ``output/demo/report/index.html``.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ import subprocess
 import sys
 
 from tests.newssite import NewsSite
+from tests.newssite.odd_outlets import OddSite
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="output/demo")
     args = parser.parse_args(argv)
-    with NewsSite() as site:
-        print("serving the demo news site at " + " and ".join(site.base_urls), flush=True)
+    with NewsSite() as site, OddSite() as odd:
+        targets = [*site.base_urls, *odd.base_urls]
+        print("serving the demo news sites at " + ", ".join(targets), flush=True)
         command = [
-            sys.executable, "-m", "crawler.cli", "crawl", *site.base_urls, "--out", args.out,
+            sys.executable, "-m", "crawler.cli", "crawl", *targets, "--out", args.out,
             "--user-agent", "newscorpus-demo (local test site)",
             # A fresh corpus every time: with a crawl state, a second demo would (rightly) find nothing new.
             "--no-state",

@@ -540,3 +540,53 @@ def test_an_unclosed_control_does_not_take_the_article_with_it() -> None:
     result = extract_article(page, "https://harbour-gazette.test/a")
     assert all(p in result.text for p in PARAGRAPHS)
     assert "Accept cookies" not in result.text
+
+
+# -- a page of no article URL shape must prove it is an article (pipelines.record.NEEDS_PROOF) ------------------
+
+
+def page_declaring(head: str, paragraphs: list[str]) -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour news</title>{head}</head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav><main><article><h1>Harbour news</h1>
+{body}</article></main></body></html>"""
+
+
+def listing_page() -> str:
+    """A section front of long teasers: about 200 words, each teaser's headline a link."""
+    teasers = "".join(
+        f'<li class="teaser"><h3><a href="/a/{i}/story">{p.split(",")[0]}</a></h3><p>{p}</p></li>'
+        for i, p in enumerate(PARAGRAPHS * 2)
+    )
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour | News</title>
+<meta property="og:type" content="website"></head><body><main><h1>Harbour</h1><ul>{teasers}</ul></main></body></html>"""
+
+
+def test_a_listing_fetched_as_a_probe_is_not_an_article() -> None:
+    url = "https://example.test/ressort/hafen"
+    assert len(extract_article(listing_page(), url).text.split()) > 150  # as a listed URL: written
+    with pytest.raises(NotAnArticle, match="no article URL shape"):
+        extract_article(listing_page(), url, needs_proof=True)
+
+
+def test_a_probe_proves_itself_by_its_declared_type() -> None:
+    ld = '<script type="application/ld+json">{"@type": ["NewsArticle", "ReportageNewsArticle"]}</script>'
+    result = extract_article(
+        page_declaring(ld, PARAGRAPHS), "https://example.test/wire/000.html", needs_proof=True
+    )
+    assert result.page_type == "newsarticle"
+
+
+def test_a_probe_that_declares_nothing_needs_a_main_text_of_article_length() -> None:
+    url = "https://example.test/wire/000.html"
+    with pytest.raises(NotAnArticle, match="no page type"):
+        extract_article(page_declaring("", PARAGRAPHS), url, needs_proof=True)  # about 100 words
+    assert extract_article(page_declaring("", PARAGRAPHS * 2), url, needs_proof=True).text
+
+
+def test_a_probe_that_says_it_is_a_website_needs_a_long_text_with_few_links() -> None:
+    url = "https://example.test/guides/mesh-wifi/"
+    head = '<meta property="og:type" content="website">'
+    with pytest.raises(NotAnArticle, match="page type 'website'"):
+        extract_article(page_declaring(head, PARAGRAPHS * 2), url, needs_proof=True)
+    assert extract_article(page_declaring(head, PARAGRAPHS * 6), url, needs_proof=True).text

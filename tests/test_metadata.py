@@ -7,7 +7,7 @@ from lxml import html as lxml_html
 
 from pipelines.dates import parse_date
 from pipelines.extract.bylines import clean_authors, clean_title
-from pipelines.extract.metadata import extract_metadata, url_date
+from pipelines.extract.metadata import extract_metadata, is_article_type, page_type, url_date
 from pipelines.urls import normalize_url
 
 
@@ -194,3 +194,21 @@ def test_byline_elements_as_the_union_of_both_searches() -> None:
     expected = union(tree)
     assert len(expected) == 7
     assert _BYLINE_ELEMENTS(tree) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        ('<script type="application/ld+json">{"@type": ["AboutPage", "Article"]}</script>', "article"),
+        (
+            '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle"}]}</script>',
+            "newsarticle",
+        ),
+        ('<meta property="og:type" content="article">', "article"),
+        ('<script type="application/ld+json">{"@type": "CollectionPage"}</script>', "collectionpage"),
+        ("", None),
+    ],
+)
+def test_page_type_takes_an_article_type_from_any_place_of_a_type_list(head: str, kind: str | None) -> None:
+    assert page_type(tree(head)) == kind
+    assert is_article_type(kind) is (kind in ("article", "newsarticle"))

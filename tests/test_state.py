@@ -40,6 +40,9 @@ def test_decisions() -> None:
     assert decide(seen(), None, NOW, policy) is Decision.SKIP
     assert decide(seen(), "2026-11-20T00:00:00Z", NOW, policy) is Decision.SKIP
     assert decide(seen(), "2026-11-22T00:00:00Z", NOW, policy) is Decision.UPDATE
+    # A later date than the one recorded (a plain sitemap's lastmod after a news sitemap's publication date),
+    # but earlier than the fetch: the page fetched was already that version.
+    assert decide(seen(), "2026-11-20T03:00:00Z", NOW, policy) is Decision.SKIP
     assert decide(seen(outcome=REJECTED, article_id=None), "2026-11-22", NOW, policy) is Decision.SKIP
     revisit = RevisitPolicy(revisit_after=timedelta(days=2))
     assert decide(seen(), None, NOW, revisit) is Decision.UPDATE

@@ -3,7 +3,14 @@
 Discovery, in order of preference (earlier sources get higher request priority, so an article listed in a
 sitemap is fetched with the sitemap's date before a link to it is seen): sitemaps named in robots.txt or the
 profile, RSS/Atom feeds from the profile or announced on the start page, then links from start and section
-pages up to ``NEWSCORPUS_FOLLOW_DEPTH``. Scrapy's duplicate filter keeps each URL to one fetch.
+pages up to ``NEWSCORPUS_FOLLOW_DEPTH`` (the pages of a listing, up to ``NEWSCORPUS_FOLLOW_PAGES``, do not
+count). Scrapy's duplicate filter keeps each URL to one fetch.
+
+Every sitemap and feed entry is an article candidate unless the profile denies it, ``--since`` rules it out or
+its shape cannot be an article (:func:`crawler.article_urls.non_article_shape`); the page decides in the extract
+stage. Links go through the site's :class:`crawler.links.SiteLinks`: shapes its sitemaps, feeds and fetched
+pages taught, the generic rules, and probes within a budget; the outcome of every page an item came from (Scrapy's
+item signals) teaches the site more.
 
 The spider only fetches and routes: an article response becomes an item carrying the raw page, the discovery
 hints, the response headers the rights are read from and the site's rights facts (``crawler.site_rights``);
@@ -13,11 +20,12 @@ extraction and everything after happen in the item pipelines.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
@@ -26,16 +34,24 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.archives.http import content_type
-from crawler.article_urls import ArticleUrlClassifier, UrlKind
+from crawler.article_urls import (
+    ArticleUrlClassifier,
+    UrlKind,
+    listing_sitemap,
+    non_article_shape,
+)
 from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_feed, parse_sitemap
 from crawler.distributed.config import DistributedConfig
+from crawler.links import LinkConfig, SiteLinks
 from crawler.profiles import ProfileError, SiteProfile, load_target
 from crawler.site_rights import SiteRights, SiteRightsConfig
+from crawler.spiders.following import LinkFollowing
 from crawler.state.extension import CrawlStateExtension
 from crawler.state.incremental import Decision, RevisitPolicy, decide, update_meta
 from crawler.state.sqlite import ATTEMPTED, REJECTED
 from pipelines import record
 from pipelines.dates import parse_since, parse_utc, utc_now
+from pipelines.extract.metadata import is_article_type, page_type
 from pipelines.extract.rights import RIGHTS_HEADERS
 from pipelines.settings import CorpusOptions, RunOptions, from_settings, setting
 from pipelines.urls import domain_of
@@ -47,6 +63,7 @@ logger = logging.getLogger(__name__)
 PRIORITY_ROBOTS = 40
 PRIORITY_SITEMAP = 30
 PRIORITY_FEED = 20
+PRIORITY_PROBE = 15  # before articles: links of the probe's shape wait for its outcome
 PRIORITY_ARTICLE = 10
 PRIORITY_HUB = 0
 
@@ -57,10 +74,12 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 class SpiderConfig:
     """``targets``: what to crawl when the spider is given none (``-a targets=...``): site URLs, profile files or
     bundled profile names, comma-separated. ``follow_depth``: how far links are followed from start and section
-    pages (sitemaps and feeds do not count against it)."""
+    pages (sitemaps and feeds do not count against it). ``follow_pages``: the pages of a listing followed
+    (``?page=2`` ... up to this page number), at the listing's own depth."""
 
     targets: str = setting("NEWSCORPUS_TARGETS", "")
     follow_depth: int = setting("NEWSCORPUS_FOLLOW_DEPTH", 2)
+    follow_pages: int = setting("NEWSCORPUS_FOLLOW_PAGES", 5)
 
 
 def split_targets(value: str | Sequence[str] | None) -> list[str]:
@@ -71,7 +90,7 @@ def split_targets(value: str | Sequence[str] | None) -> list[str]:
     return [str(t).strip() for t in value if str(t).strip()]
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(LinkFollowing, scrapy.Spider):
     name = "news"
 
     def __init__(
@@ -91,6 +110,17 @@ class NewsSpider(scrapy.Spider):
         self.classifiers: list[ArticleUrlClassifier] = []
         self.since: datetime | None = None
         self.follow_depth = 2
+        self.follow_pages = 5
+        self.link_config = LinkConfig()
+        self.links: dict[int, SiteLinks] = {}
+        # A site's start pages wait until its robots.txt, sitemaps and feeds are read, so that an article
+        # listed there is fetched with its listed date and the shapes they teach are known before links are.
+        self._discovering: Counter[int] = Counter()
+        self._held: dict[int, list[Request]] = {}
+        self._sitemaps_asked: set[str] = set()
+        self._robots_asked: set[str] = set()
+        # Entries of news sitemaps (small by the protocol), to say so of a page a plain sitemap listed too.
+        self._news_entries: dict[str, LinkEntry] = {}
         self.revisit = RevisitPolicy()
         self.state_ext: Any = None
         self.rights: SiteRights | None = None
@@ -128,8 +158,15 @@ class NewsSpider(scrapy.Spider):
             spider.classifiers = [ArticleUrlClassifier(p) for p in spider.profiles]
         spider.since = from_settings(CorpusOptions, settings).since
         spider.follow_depth = config.follow_depth
+        spider.follow_pages = config.follow_pages
+        spider.link_config = from_settings(LinkConfig, settings)
         spider.revisit = from_settings(RevisitPolicy, settings)
         spider.run_id = from_settings(RunOptions, settings).run_id
+        from scrapy import signals
+
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     # -- start -------------------------------------------------------------------------------------------
@@ -170,39 +207,46 @@ class NewsSpider(scrapy.Spider):
     def start_requests_for_profiles(self, indexes: Sequence[int] | None = None) -> Iterator[Request]:
         for index in range(len(self.profiles)) if indexes is None else indexes:
             profile = self.profiles[index]
-            meta = {"profile": index}
             for origin in dict.fromkeys(_origin(u) for u in profile.start_urls):
                 if self.rights is not None:
                     self.rights.prefetch(origin)  # tdmrep.json, straight to the downloader
-                if profile.discover_sitemaps:
+                if profile.discover_sitemaps and origin not in self._robots_asked:
+                    self._robots_asked.add(origin)  # another target of the same host may read it too
+                    self._discovering[index] += 1
                     yield Request(
                         origin + "/robots.txt",
                         callback=self.parse_robots,
                         errback=self.discovery_failed,
                         priority=PRIORITY_ROBOTS,
-                        meta={**meta, "newscorpus_stage": "discover"},
+                        meta={"profile": index, "newscorpus_stage": "discover", "discovering": True},
                     )
             for url in profile.sitemaps:
-                yield self._sitemap_request(url, index)
+                yield from self._sitemap_request(url, index)
             for url in profile.feeds:
-                yield self._feed_request(url, index)
-            for url in profile.start_urls:
-                yield Request(
-                    url,
-                    callback=self.parse_hub,
-                    errback=self.discovery_failed,
-                    priority=PRIORITY_HUB,
-                    meta={**meta, "hub_depth": 0},
-                )
+                yield self._feed_request(url, index, counted=True)
+            starts = [self._hub_request(url, index, 0) for url in profile.start_urls]
+            if self._discovering[index]:
+                self._held.setdefault(index, []).extend(starts)
+            else:
+                yield from starts
 
     # -- discovery ---------------------------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield self._sitemap_request(url, response.meta["profile"])
+        try:
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield from self._sitemap_request(url, response.meta["profile"])
+        finally:
+            self._discovered(response.meta)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         self.crawler.stats.inc_value(PAGES_FETCHED)
+        try:
+            yield from self._sitemap_entries(response)
+        finally:
+            self._discovered(response.meta)
+
+    def _sitemap_entries(self, response: Response) -> Iterator[Request]:
         index = response.meta["profile"]
         try:
             sitemap = parse_sitemap(response.body)
@@ -215,10 +259,13 @@ class NewsSpider(scrapy.Spider):
                 if self._older_than_since(entry.date):
                     self.crawler.stats.inc_value("newscorpus/discovery/skipped_old_sitemap")
                     continue
+                if listing_sitemap(entry.url):
+                    self.crawler.stats.inc_value("newscorpus/discovery/skipped_listing_sitemaps")
+                    continue
                 if self.profiles[index].allows_host(entry.url):
-                    yield self._sitemap_request(entry.url, index)
+                    yield from self._sitemap_request(entry.url, index)
             else:
-                yield from self._entry_request(entry, index, "sitemap")
+                yield from self._entry_request(entry, index, "news-sitemap" if entry.news else "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         self.crawler.stats.inc_value(PAGES_FETCHED)
@@ -228,72 +275,92 @@ class NewsSpider(scrapy.Spider):
         except DiscoveryError as exc:
             self._reject(response.url, "discover", "bad-feed", str(exc))
             return
+        finally:
+            self._discovered(response.meta)
         self.crawler.stats.inc_value("newscorpus/discovery/feeds")
         for entry in entries:
             yield from self._entry_request(entry, index, "feed")
 
-    def parse_hub(self, response: Response) -> Iterator[Request]:
-        """Home and section pages: feeds they announce (start pages only) and the links they hold."""
+    async def parse_hub(self, response: Response) -> AsyncIterator[Any]:
+        """Home, section and listing pages: feeds they announce (start pages only) and the links they hold. A
+        page that declares itself an article is one, whatever its URL looked like."""
         self.crawler.stats.inc_value(PAGES_FETCHED)
         if not isinstance(response, TextResponse):
             return
         index = response.meta["profile"]
         depth = response.meta.get("hub_depth", 0)
-        profile = self.profiles[index]
         if depth == 0:
             for link in response.xpath("//link[@rel='alternate']"):
                 href = link.attrib.get("href")
                 if href and is_feed_link(link.attrib.get("type")):
                     yield self._feed_request(response.urljoin(href), index)
-        if not profile.follow_links:
-            return
-        classifier = self.classifiers[index]
-        for href in response.xpath("//a/@href").getall():
-            url = urldefrag(urljoin(response.url, href.strip()))[0]
-            kind = classifier.classify(url)
-            if kind is UrlKind.ARTICLE:
-                yield from self._article_request(url, index, via="link")
-            elif kind is UrlKind.HUB and depth < self.follow_depth:
-                yield Request(
-                    url,
-                    callback=self.parse_hub,
-                    errback=self.discovery_failed,
-                    priority=PRIORITY_HUB - depth - 1,
-                    meta={"profile": index, "hub_depth": depth + 1},
-                )
+        declared = is_article_type(page_type(response.selector.root))
+        start_article = depth == 0 and self.classifiers[index].classify(response.url) is UrlKind.ARTICLE
+        if (declared or start_article) and not self._known(response.url):
+            self.crawler.stats.inc_value("newscorpus/discovery/listings_declared_articles")
+            yield await self._item(response, index, "start" if depth == 0 else "link")
+            if depth > 0:
+                return  # an article: its links are not followed, as no article's are
+        for request in self._follow_links(response, index, depth):
+            yield request
 
     def _entry_request(self, entry: LinkEntry, index: int, via: str) -> Iterator[Request]:
+        """A sitemap or feed entry: an article candidate unless the profile's deny patterns, its shape or
+        ``--since`` rule it out; the page decides the rest."""
         url = urldefrag(entry.url)[0]
-        kind = self.classifiers[index].classify(url)
-        if kind is not UrlKind.ARTICLE:
+        classifier = self.classifiers[index]
+        if not self.profiles[index].allows_host(url) or urlsplit(url).scheme not in ("http", "https"):
+            self.crawler.stats.inc_value(f"newscorpus/discovery/{via}_offsite")
+            return
+        reason = "denied by the profile" if classifier.denied(url) else non_article_shape(url)
+        if reason is not None:
             # A sitemap or feed lists it as a page of the site: say why it is not fetched as an article.
             self.crawler.stats.inc_value(f"newscorpus/discovery/{via}_non_article")
-            if self.profiles[index].allows_host(url):
-                self._reject(url, "discover", "not-article-url", f"{kind.value} page listed in {via}")
+            self._reject(url, "discover", "not-article-url", f"{reason}, listed in {via}")
             return
         if self._older_than_since(entry.date):
             self.crawler.stats.inc_value("newscorpus/discovery/skipped_before_since")
             return
-        yield from self._article_request(url, index, via=via, date=entry.date, date_kind=entry.date_kind)
+        if entry.news:
+            self._news_entries[url] = entry
+        self.site_links(index).listed(url)
+        # A plain sitemap lists section fronts too: of those, only a page that proves it is an article is one.
+        proof = via == "sitemap" and classifier.classify(url) is UrlKind.HUB
+        yield from self._article_request(
+            url, index, via=via, date=entry.date, date_kind=entry.date_kind, needs_proof=proof
+        )
 
     # -- articles ----------------------------------------------------------------------------------------
 
     async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
         self.crawler.stats.inc_value(PAGES_FETCHED)
         index = response.meta["profile"]
-        profile = self.profiles[index]
         mime = (response.headers.get("Content-Type") or b"").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or (mime and mime not in HTML_TYPES):
             detail = mime.decode("latin-1") or type(response).__name__
             self._reject(
                 response.url, "fetch", "not-html", detail, response.meta.get("newscorpus_requested_url")
             )
+            self._no_outcome(response.meta)
             return
         self.crawler.stats.inc_value("newscorpus/fetched_articles")
+        yield await self._item(response, index, response.meta.get("via") or "link")
+
+    async def _item(self, response: Response, index: int, via: str) -> dict[str, Any]:
+        profile = self.profiles[index]
+        first = (response.meta.get("redirect_urls") or [response.url])[0]
+        found = response.meta.get("found_url") or first
+        news = self._news_entries.pop(found, None)
+        date_hint = response.meta.get("date_hint")
+        if news is not None and via != "news-sitemap":
+            # Found first in a plain sitemap or a feed; a news sitemap lists it too, with its publication date.
+            via = "news-sitemap"
+            date_hint = news.date if news.date_kind == "publication" else date_hint
         item: dict[str, Any] = {
             "url": response.url,
             "fetched_at": utc_now(),
             "source": "live",
+            "discovered_via": via,
             # Bytes, not response.text: Scrapy decodes by the declared charset and replaces what does not
             # fit, so a page labelled UTF-8 but written in windows-1252 would lose its accents for good.
             record.HTML: response.body,
@@ -308,15 +375,18 @@ class NewsSpider(scrapy.Spider):
                 for name in RIGHTS_HEADERS
                 if name in response.headers
             },
+            record.DISCOVERY: {"site": index, "url": found},
         }
         if self.rights is not None:
             item[record.SITE_RIGHTS] = await self.rights.signals_for(response.url)
+        if response.meta.get("needs_proof"):
+            item[record.NEEDS_PROOF] = True
         if response.meta.get("update_of"):
             item[record.UPDATE_OF] = response.meta["update_of"]
-        if response.meta.get("date_hint"):
-            item[record.DATE_HINT] = response.meta["date_hint"]
-            item[record.DATE_HINT_SOURCE] = response.meta.get("via")
-        yield item
+        if date_hint:
+            item[record.DATE_HINT] = date_hint
+            item[record.DATE_HINT_SOURCE] = "sitemap" if via == "news-sitemap" else via
+        return item
 
     # -- errors ------------------------------------------------------------------------------------------
 
@@ -324,6 +394,7 @@ class NewsSpider(scrapy.Spider):
         from crawler.middlewares import AlreadyFetched
 
         request = failure.request  # type: ignore[attr-defined]
+        self._no_outcome(request.meta)
         if failure.check(AlreadyFetched):
             return  # counted by the middleware: another copy of the request did or does the work
         reason, detail = _failure_reason(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -333,6 +404,7 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
+        self._discovered(request.meta)
         reason, detail = _failure_reason(failure)
         if request.url.endswith("/robots.txt") and reason.startswith("http-"):
             return  # no robots.txt: nothing to discover there, and nothing is lost
@@ -340,51 +412,80 @@ class NewsSpider(scrapy.Spider):
 
     # -- helpers -----------------------------------------------------------------------------------------
 
+    def _known(self, url: str) -> bool:
+        return self.state_ext is not None and self.state_ext.state.lookup(url) is not None
+
     def _article_request(
-        self, url: str, index: int, via: str, date: str | None = None, date_kind: str | None = None
+        self,
+        url: str,
+        index: int,
+        via: str,
+        date: str | None = None,
+        date_kind: str | None = None,
+        needs_proof: bool = False,
+        probe_depth: int | None = None,
     ) -> Iterator[Request]:
-        """The request for an article URL, unless the crawl state says an earlier run already has it."""
+        """The request for an article candidate, unless the crawl state says an earlier run already has it. A
+        probe (``probe_depth``: the depth its links would have as a listing's) must prove it is an article."""
         meta: dict[str, Any] = {
             "profile": index,
             "via": via,
             "newscorpus_article": True,
             "date_hint": date if date_kind == "publication" else None,
             "listed_date": date,
+            "found_url": url,
+            "needs_proof": needs_proof or probe_depth is not None,
         }
+        callback, priority = self.parse_article, PRIORITY_ARTICLE
+        if probe_depth is not None:
+            meta.update(probe=True, hub_depth=probe_depth)
+            callback, priority = self.parse_probe, PRIORITY_PROBE
         if self.state_ext is not None:
             seen = self.state_ext.state.lookup(url)
             decision = decide(seen, date, datetime.now(UTC), self.revisit, self.run_id)
             if decision is Decision.SKIP:
                 self.crawler.stats.inc_value("newscorpus/incremental/skipped_known")
+                if probe_depth is not None:
+                    self.site_links(index).outcome(url, True)  # written by an earlier run: an article
                 return
             if decision is Decision.UPDATE:
                 assert seen is not None
                 self.crawler.stats.inc_value("newscorpus/incremental/revisits")
                 meta["update_of"] = update_meta(seen)
-        yield Request(
+        yield Request(url, callback=callback, errback=self.article_failed, priority=priority, meta=meta)
+
+    def _hub_request(self, url: str, index: int, depth: int) -> Request:
+        """Listings deeper from the start come later."""
+        return Request(
             url,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            priority=PRIORITY_ARTICLE,
-            meta=meta,
+            callback=self.parse_hub,
+            errback=self.discovery_failed,
+            priority=PRIORITY_HUB - depth,
+            meta={"profile": index, "hub_depth": depth},
         )
 
-    def _sitemap_request(self, url: str, index: int) -> Request:
-        return Request(
+    def _sitemap_request(self, url: str, index: int) -> Iterator[Request]:
+        if url in self._sitemaps_asked:
+            return  # named twice (robots.txt and the profile, or two targets): read once
+        self._sitemaps_asked.add(url)
+        self._discovering[index] += 1
+        yield Request(
             url,
             callback=self.parse_sitemap,
             errback=self.discovery_failed,
             priority=PRIORITY_SITEMAP,
-            meta={"profile": index},
+            meta={"profile": index, "discovering": True},
         )
 
-    def _feed_request(self, url: str, index: int) -> Request:
+    def _feed_request(self, url: str, index: int, counted: bool = False) -> Request:
+        if counted:
+            self._discovering[index] += 1
         return Request(
             url,
             callback=self.parse_feed,
             errback=self.discovery_failed,
             priority=PRIORITY_FEED,
-            meta={"profile": index},
+            meta={"profile": index, "discovering": counted},
         )
 
     def _older_than_since(self, date: str | None) -> bool:

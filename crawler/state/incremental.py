@@ -2,8 +2,10 @@
 
 - never seen: fetch it;
 - seen and final (written, duplicate, rejected for good): skip it, unless
-- its sitemap/feed date moved past the one recorded (the page changed), or it is recent and its last fetch is
-  older than the re-visit window (``--revisit-after``, to catch corrections): fetch it as an update.
+- its sitemap/feed date moved past the one recorded and past the last fetch (the page changed since), or it is
+  recent and its last fetch is older than the re-visit window (``--revisit-after``, to catch corrections):
+  fetch it as an update. A site's sitemaps and feeds give one page different dates (its publication in the news
+  sitemap, its last change in the plain one): only a date later than the fetch says the page changed.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def decide(
         return Decision.SKIP
     listed = parse_utc(listed_date)
     recorded = parse_utc(seen.lastmod)
-    if listed and recorded and listed > recorded:
+    fetched_at = parse_utc(seen.fetched_at)
+    if listed and recorded and listed > recorded and (fetched_at is None or listed > fetched_at):
         return Decision.UPDATE
     if policy.revisit_after is not None:
         fetched = parse_utc(seen.fetched_at)

@@ -22,7 +22,13 @@ from pipelines.drops import (
 from pipelines.extract.config import ExtractConfig
 from pipelines.extract.decode import decode_html
 from pipelines.extract.main_text import _WORD, _main_text
-from pipelines.extract.metadata import ARTICLE_TYPES, NON_ARTICLE_TYPES, Metadata, extract_metadata
+from pipelines.extract.metadata import (
+    ARTICLE_TYPES,
+    NON_ARTICLE_TYPES,
+    Metadata,
+    extract_metadata,
+    is_article_type,
+)
 from pipelines.extract.parse import parse_html, strip_inert
 from pipelines.extract.prune import prune_tree
 from pipelines.extract.rights import PageRights, article_rights, header_signals, reservations
@@ -32,6 +38,7 @@ from pipelines.record import (
     DATE_HINT_SOURCE,
     HTML,
     HTTP_CHARSET,
+    NEEDS_PROOF,
     PRUNE_SELECTORS,
     RESPONSE_HEADERS,
     SITE_RIGHTS,
@@ -112,10 +119,14 @@ def extract_article(
     fetched_at: str | None = None,
     config: ExtractConfig | None = None,
     declared_charset: str | None = None,
+    needs_proof: bool = False,
 ) -> Extracted:
     """Extract one article; raises ``UnreadablePage``, ``NotAnArticle`` or ``NoText`` when there is none.
 
-    ``declared_charset``: the charset of the HTTP ``Content-Type`` header, when the page came with one."""
+    ``declared_charset``: the charset of the HTTP ``Content-Type`` header, when the page came with one.
+    ``needs_proof``: nothing but the page can say it is an article (a link of no known shape, a listing): it
+    must declare an article type, or declare none and hold a main text of article length
+    (``min_article_words``)."""
     config = config or ExtractConfig()
     text_html = decode_html(html, config.max_bytes, declared_charset)
     tree = parse_html(text_html)
@@ -140,6 +151,13 @@ def extract_article(
 
     if _is_not_article_type(meta.page_type) and words < config.min_article_words:
         raise NotAnArticle(f"page type {meta.page_type!r} with {words} words")
+    if needs_proof and not is_article_type(meta.page_type):
+        if not meta.page_type and words < config.min_article_words:
+            raise NotAnArticle(f"no page type and {words} words, on a page of no article URL shape")
+        if meta.page_type and (words < config.proof_words or _link_share(tree)[0] >= config.proof_link_share):
+            raise NotAnArticle(
+                f"page type {meta.page_type!r} with {words} words, on a page of no article URL shape"
+            )
     if len(text) < config.min_text_chars or not any(ch.isalnum() for ch in text):
         share, links = _link_share(tree)
         if share >= config.nav_link_share and links >= 10:
@@ -223,6 +241,7 @@ def fill_record(
         fetched_at=item.get("fetched_at"),
         config=config,
         declared_charset=item.pop(HTTP_CHARSET, None),
+        needs_proof=bool(item.pop(NEEDS_PROOF, False)),
     )
     canonical = result.canonical_url or normalize_url(url)
     # The id comes from the canonical URL only when it names this very page: a page cannot take the id (and

@@ -34,6 +34,10 @@ class ExtractConfig:
       that work); ``confident_chars``: a first-pass text shorter than this gets the full comparison anyway;
       ``text_node_share``: below this share of the long text nodes in ``<p>``, they are the yardstick.
     - ``min_article_words``: a page whose type says "not an article" is dropped when its text is shorter.
+    - ``proof_words``, ``proof_link_share``: a page of no article URL shape (a probe, a listing) that says it is a
+      website or the like is an article only with at least this many words and less of its text in links (a
+      section front of long teasers says the same of itself and has neither); one that says nothing needs
+      ``min_article_words``.
     - ``nav_link_share``: a page with no main text whose visible text is mostly link text is a navigation page.
     - ``use_htmldate``: htmldate's guess as the last source of a publication date.
     """
@@ -47,6 +51,8 @@ class ExtractConfig:
     confident_chars: int = 600
     text_node_share: float = 0.25
     min_article_words: int = setting("NEWSCORPUS_EXTRACT_MIN_ARTICLE_WORDS", 150)
+    proof_words: int = 450
+    proof_link_share: float = 0.35
     min_text_chars: int = 1
     nav_link_share: float = 0.5
     use_htmldate: bool = setting("NEWSCORPUS_EXTRACT_USE_HTMLDATE", True)

@@ -359,6 +359,30 @@ def _h1(tree: lxml_html.HtmlElement, outlet: set[str] | frozenset[str] = frozens
     return None
 
 
+def page_type(tree: lxml_html.HtmlElement) -> str | None:
+    """What the page says it is (``newsarticle``, ``website``...): the spider asks it of a listing or a probe
+    before deciding to hand it to the extract stage, which asks the same of every page."""
+    return _page_type(_meta_map(tree), _jsonld_objects(tree))
+
+
+def is_article_type(kind: str | None) -> bool:
+    return bool(kind) and (kind or "").lower().rsplit("/", 1)[-1] in ARTICLE_TYPES
+
+
+def _page_type(metas: dict[str, list[str]], objects: list[dict[str, Any]]) -> str | None:
+    """JSON-LD article (any type of its ``@type`` list) beats og:type, which beats the JSON-LD WebPage every
+    CMS emits."""
+    for obj in objects:
+        kinds = _types(obj) & ARTICLE_TYPES
+        if kinds:
+            return sorted(kinds)[0]
+    og_type = (_first(metas, "og:type") or "").strip().lower()
+    if og_type:
+        return og_type
+    other = [t for o in objects for t in _types(o) if t in NON_ARTICLE_TYPES]
+    return other[0] if other else None
+
+
 def extract_metadata(
     tree: lxml_html.HtmlElement,
     url: str,
@@ -373,16 +397,7 @@ def extract_metadata(
     objects = _jsonld_objects(tree)
     articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
     meta = Metadata()
-
-    # Page type: JSON-LD article beats og:type, which beats the JSON-LD WebPage every CMS emits.
-    og_type = (_first(metas, "og:type") or "").strip().lower()
-    if articles:
-        meta.page_type = sorted(_types(articles[0]))[0]
-    elif og_type:
-        meta.page_type = og_type
-    else:
-        other = [t for o in objects for t in _types(o) if t in NON_ARTICLE_TYPES]
-        meta.page_type = other[0] if other else None
+    meta.page_type = _page_type(metas, objects)
 
     # Site name.
     publisher = next((_names(o.get("publisher")) for o in articles if o.get("publisher")), [])
