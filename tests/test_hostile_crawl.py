@@ -32,8 +32,9 @@ def elsewhere() -> Iterator[HostileSite]:
         yield site
 
 
+@pytest.mark.parametrize("target", ["url", "profile"])
 def test_nothing_is_fetched_off_site_and_every_refusal_is_recorded(
-    elsewhere: HostileSite, tmp_path: Path
+    elsewhere: HostileSite, tmp_path: Path, target: str
 ) -> None:
     with HostileSite("127.0.0.1") as site:
         # Python's urlsplit reads the host as 127.0.0.1; a browser, w3lib and so Scrapy connect to 127.0.0.2.
@@ -60,7 +61,13 @@ def test_nothing_is_fetched_off_site_and_every_refusal_is_recorded(
                 ),
             }
         )
-        run = crawl([site.url("/")], tmp_path)
+        start = site.url("/")
+        if target == "profile":  # the case of a profile that names its domains
+            profile = tmp_path / "profile" / "site.toml"
+            profile.parent.mkdir()
+            profile.write_text(f'name = "Site"\ndomains = ["127.0.0.1"]\nstart_urls = ["{start}"]\n')
+            start = str(profile)
+        run = crawl([start], tmp_path / "out")
     assert elsewhere.requests == [], f"fetched off-site: {elsewhere.requests}"
     assert [a["url"] for a in run.articles] == [site.url("/2026/11/20/harbour-pier-rebuilt/")]
     offsite = {r["url"]: r for r in run.rejected if r["reason"] == "offsite"}
