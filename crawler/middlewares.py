@@ -14,6 +14,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from crawler.state.backoff import BackoffPolicy
 from crawler.state.extension import CrawlStateExtension
 from crawler.state.incremental import is_known
 from pipelines.settings import RunOptions, from_settings, setting
@@ -102,23 +103,28 @@ class IncrementalMiddleware:
     of this run redirected to. Re-fetches the spider asked for (``update_of``) pass.
     """
 
-    def __init__(self, extension: Any, stats: Any, run_id: str | None = None) -> None:
+    def __init__(
+        self, extension: Any, stats: Any, run_id: str | None = None, backoff: BackoffPolicy | None = None
+    ) -> None:
         self.extension = extension
         self.stats = stats
         self.run_id = run_id
+        self.backoff = backoff or BackoffPolicy()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
         extension = crawler.get_extension(CrawlStateExtension)
         if extension is None:
             raise NotConfigured  # no crawl state (--no-state): every page is new
-        return cls(extension, crawler.stats, from_settings(RunOptions, crawler.settings).run_id)
+        settings = crawler.settings
+        run_id = from_settings(RunOptions, settings).run_id
+        return cls(extension, crawler.stats, run_id, from_settings(BackoffPolicy, settings))
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         if not request.meta.get("newscorpus_article"):
             return None
         known = request.meta.get("update_of") is None and is_known(
-            self.extension.state.lookup(request.url), self.run_id
+            self.extension.state.lookup(request.url), self.run_id, self.backoff.clock()
         )
         if request.meta.get("newscorpus_pass") == self.extension.token:
             # A retry or redirect of a request this process let through: the same page, the same place in flight.

@@ -35,7 +35,7 @@ def test_unchanged_site_then_three_new_articles(site: NewsSite, tmp_path: Path) 
     requested = {r.path for r in site.request_log.snapshot()[mark:]}
     assert not requested & article_paths(site, known), "an article page was fetched again"
     assert second.articles == [] and second.duplicates == []
-    assert second.manifest["stats"]["newscorpus/incremental/skipped_known"] > 0
+    assert second.manifest["stats"]["newscorpus/discovery/not_modified"] > 0
 
     site.publish(a.slug for a in site.hidden_articles())
     new = {a.url for a in site.expected_articles()} - known

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             "written": counts.get("written", 0),
             "duplicates": counts.get("duplicates", 0),
             "rejected": counts.get("rejected", 0),
+            "rejected_again": sum(int(v) for v in (counts.get("rejected_again") or {}).values()),
             "shards": len(manifest.get("shards", [])),
         }
         rows.append(row)
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             print(json.dumps(row))
         return 0
-    header = ("run", "status", "started", "finished", "written", "duplicates", "rejected", "shards")
+    # "rejected": new or changed outcomes (the lines of rejected.jsonl); "again": repeats of an earlier run's.
+    header = ("run", "status", "started", "finished", "written", "duplicates", "rejected", "again", "shards")
     print("\n".join(table([tuple(str(v) for v in r.values()) for r in rows], header)))
     return 0

@@ -13,6 +13,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.distributed.clients import connect
 from crawler.distributed.config import DistributedConfig
 from crawler.distributed.membership import Membership, membership_of
+from crawler.state.backoff import BackoffPolicy
 from crawler.state.extension import CrawlStateExtension, state_dir
 from crawler.state.redis import RedisCrawlState
 from pipelines.clean.line_stores import LineCountStore, RedisLineStore
@@ -49,6 +50,7 @@ class SharedStateExtension(CrawlStateExtension):
         state = RedisCrawlState(client, config.namespace, membership.worker, own)
         logger.info("crawl state in Redis (%s)", config.namespace)
         extension = cls(state, membership)
+        extension.backoff = from_settings(BackoffPolicy, crawler.settings)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 

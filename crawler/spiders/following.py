@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 
 from crawler.article_urls import ArticleUrlClassifier, page_number
 from crawler.links import Follow, LinkConfig, Release, SiteLinks, is_headline, page_verdict
 from crawler.profiles import SiteProfile
+from crawler.state.backoff import BackoffPolicy
 from pipelines import record
 from pipelines.extract.metadata import is_article_type, page_type
 
@@ -35,6 +36,9 @@ class LinkFollowing:
     follow_pages: int
     _discovering: Counter[int]
     _held: dict[int, list[Request]]
+    _retried: set[int]
+    state_ext: Any
+    backoff: BackoffPolicy
 
     def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
         raise NotImplementedError
@@ -72,9 +76,23 @@ class LinkFollowing:
 
     def _release_starts(self, index: int) -> int:
         held = self._held.pop(index, [])
+        if index not in self._retried:
+            self._retried.add(index)
+            held.extend(self._retries_due(index))
         for request in held:
             self.crawler.engine.crawl(request)
         return len(held)
+
+    def _retries_due(self, index: int) -> Iterator[Request]:
+        """Pages of the site whose back-off ran out (``crawler.state.backoff``), asked again even though no page
+        read anew lists them; once the site's sitemaps are read, so that a listed one goes with its date."""
+        if self.state_ext is None:
+            return
+        now = self.backoff.clock()
+        for origin in dict.fromkeys(origin_of(u) for u in self.profiles[index].start_urls):
+            for url in self.state_ext.state.due(origin + "/", now):
+                self.crawler.stats.inc_value("newscorpus/incremental/retries_due")
+                yield from self._article_request(url, index, via="retry", needs_proof=True)
 
     async def parse_probe(self, response: Response) -> AsyncIterator[Any]:
         """A link of a shape that said nothing: the page goes to the stages, which decide, and its links are
@@ -139,7 +157,8 @@ class LinkFollowing:
         """Links still waiting for their shape to be known: probe them while the budget lasts, or leave them."""
         from scrapy.exceptions import DontCloseSpider
 
-        scheduled = sum(self._release_starts(index) for index in list(self._held))
+        unretried = set(range(len(self.profiles))) - self._retried
+        scheduled = sum(self._release_starts(index) for index in sorted(set(self._held) | unretried))
         for index, links in list(self.links.items()):
             before = links.counts["unfollowed"]
             scheduled += self._schedule(index, links.idle())
@@ -162,3 +181,8 @@ class LinkFollowing:
         """A candidate that never became an item: its probe slot is free again, and nothing is learned."""
         if meta.get("probe"):
             self._schedule(meta["profile"], self.site_links(meta["profile"]).outcome(meta["found_url"], None))
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

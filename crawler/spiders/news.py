@@ -23,13 +23,12 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
@@ -40,14 +39,17 @@ from crawler.article_urls import (
     listing_sitemap,
     non_article_shape,
 )
+from crawler.conditional import Revalidation
 from crawler.discovery import DiscoveryError, LinkEntry, is_feed_link, parse_feed, parse_sitemap
 from crawler.distributed.config import DistributedConfig
 from crawler.links import LinkConfig, SiteLinks
 from crawler.profiles import ProfileError, SiteProfile, load_target
 from crawler.site_rights import SiteRights, SiteRightsConfig
-from crawler.spiders.following import LinkFollowing
+from crawler.spiders.failures import failure_reason
+from crawler.spiders.following import LinkFollowing, origin_of
+from crawler.state.backoff import BackoffPolicy
 from crawler.state.extension import CrawlStateExtension
-from crawler.state.incremental import Decision, RevisitPolicy, decide, update_meta
+from crawler.state.incremental import Decision, RevisitPolicy, backing_off, decide, known_verdict, update_meta
 from crawler.state.sqlite import ATTEMPTED, REJECTED
 from pipelines import record
 from pipelines.dates import parse_since, parse_utc, utc_now
@@ -117,11 +119,14 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
         # listed there is fetched with its listed date and the shapes they teach are known before links are.
         self._discovering: Counter[int] = Counter()
         self._held: dict[int, list[Request]] = {}
+        self._retried: set[int] = set()  # sites whose due retries are scheduled
         self._sitemaps_asked: set[str] = set()
         self._robots_asked: set[str] = set()
         # Entries of news sitemaps (small by the protocol), to say so of a page a plain sitemap listed too.
         self._news_entries: dict[str, LinkEntry] = {}
         self.revisit = RevisitPolicy()
+        self.backoff = BackoffPolicy()
+        self.revalidation = Revalidation(None)
         self.state_ext: Any = None
         self.rights: SiteRights | None = None
         self.run_id: str | None = None
@@ -161,13 +166,21 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
         spider.follow_pages = config.follow_pages
         spider.link_config = from_settings(LinkConfig, settings)
         spider.revisit = from_settings(RevisitPolicy, settings)
+        spider.backoff = from_settings(BackoffPolicy, settings)
         spider.run_id = from_settings(RunOptions, settings).run_id
         from scrapy import signals
 
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.closed_run, signal=signals.spider_closed)
         return spider
+
+    def closed_run(self, spider: Any = None, reason: str = "") -> None:
+        """Only a run that read everything it was given keeps what its discovery requests answered."""
+        if reason == "finished":
+            kept = self.revalidation.commit()
+            self.crawler.stats.set_value("newscorpus/discovery/validators_kept", kept)
 
     # -- start -------------------------------------------------------------------------------------------
 
@@ -186,6 +199,13 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
         self.crawler.signals.connect(self._reset_bytes, signal=signals.headers_received)
 
         self.state_ext = self.crawler.get_extension(CrawlStateExtension)
+        # --revisit-after D: discovery is read in full at least every D, so that articles due are seen.
+        self.revalidation = Revalidation(
+            self.state_ext.state if self.state_ext is not None else None,
+            self.revisit.revisit_after,
+            self.crawler.stats,
+            self.backoff.clock(),
+        )
         self.rights = SiteRights(
             self.crawler,
             self.state_ext.state if self.state_ext is not None else None,
@@ -207,18 +227,20 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
     def start_requests_for_profiles(self, indexes: Sequence[int] | None = None) -> Iterator[Request]:
         for index in range(len(self.profiles)) if indexes is None else indexes:
             profile = self.profiles[index]
-            for origin in dict.fromkeys(_origin(u) for u in profile.start_urls):
+            for origin in dict.fromkeys(origin_of(u) for u in profile.start_urls):
                 if self.rights is not None:
                     self.rights.prefetch(origin)  # tdmrep.json, straight to the downloader
                 if profile.discover_sitemaps and origin not in self._robots_asked:
                     self._robots_asked.add(origin)  # another target of the same host may read it too
                     self._discovering[index] += 1
-                    yield Request(
-                        origin + "/robots.txt",
-                        callback=self.parse_robots,
-                        errback=self.discovery_failed,
-                        priority=PRIORITY_ROBOTS,
-                        meta={"profile": index, "newscorpus_stage": "discover", "discovering": True},
+                    yield self.revalidation.prepare(
+                        Request(
+                            origin + "/robots.txt",
+                            callback=self.parse_robots,
+                            errback=self.discovery_failed,
+                            priority=PRIORITY_ROBOTS,
+                            meta={"profile": index, "newscorpus_stage": "discover", "discovering": True},
+                        )
                     )
             for url in profile.sitemaps:
                 yield from self._sitemap_request(url, index)
@@ -234,7 +256,13 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         try:
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+            kept = self.revalidation.not_modified(response)
+            if kept is not None:
+                urls = list((kept.data or {}).get("sitemaps") or [])
+            else:
+                urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+                self.revalidation.answered(response, {"sitemaps": urls})
+            for url in urls:
                 yield from self._sitemap_request(url, response.meta["profile"])
         finally:
             self._discovered(response.meta)
@@ -242,7 +270,8 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         self.crawler.stats.inc_value(PAGES_FETCHED)
         try:
-            yield from self._sitemap_entries(response)
+            if self.revalidation.not_modified(response) is None:
+                yield from self._sitemap_entries(response)
         finally:
             self._discovered(response.meta)
 
@@ -254,6 +283,7 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
             self._reject(response.url, "discover", "bad-sitemap", str(exc))
             return
         self.crawler.stats.inc_value("newscorpus/discovery/sitemaps")
+        self.revalidation.answered(response)
         for entry in sitemap.entries:
             if sitemap.is_index:
                 if self._older_than_since(entry.date):
@@ -262,14 +292,20 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
                 if listing_sitemap(entry.url):
                     self.crawler.stats.inc_value("newscorpus/discovery/skipped_listing_sitemaps")
                     continue
+                if self.revalidation.unchanged_child(entry.url, entry.date):
+                    self.crawler.stats.inc_value("newscorpus/discovery/sitemaps_unchanged")
+                    continue
                 if self.profiles[index].allows_host(entry.url):
-                    yield from self._sitemap_request(entry.url, index)
+                    yield from self._sitemap_request(entry.url, index, entry.date)
             else:
                 yield from self._entry_request(entry, index, "news-sitemap" if entry.news else "sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         self.crawler.stats.inc_value(PAGES_FETCHED)
         index = response.meta["profile"]
+        if self.revalidation.not_modified(response) is not None:
+            self._discovered(response.meta)
+            return
         try:
             entries = parse_feed(response.body)
         except DiscoveryError as exc:
@@ -278,6 +314,7 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
         finally:
             self._discovered(response.meta)
         self.crawler.stats.inc_value("newscorpus/discovery/feeds")
+        self.revalidation.answered(response)
         for entry in entries:
             yield from self._entry_request(entry, index, "feed")
 
@@ -285,14 +322,24 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
         """Home, section and listing pages: feeds they announce (start pages only) and the links they hold. A
         page that declares itself an article is one, whatever its URL looked like."""
         self.crawler.stats.inc_value(PAGES_FETCHED)
-        if not isinstance(response, TextResponse):
-            return
         index = response.meta["profile"]
         depth = response.meta.get("hub_depth", 0)
+        kept = self.revalidation.not_modified(response)
+        if kept is not None:
+            # Unchanged: its links to articles were decided when it was read; its listings and feeds are asked.
+            for url in (kept.data or {}).get("feeds") or []:
+                yield self._feed_request(url, index)
+            for url, hub_depth in (kept.data or {}).get("hubs") or []:
+                yield self._hub_request(url, index, hub_depth)
+            return
+        if not isinstance(response, TextResponse):
+            return
+        leads: dict[str, list[Any]] = {"feeds": [], "hubs": []}
         if depth == 0:
             for link in response.xpath("//link[@rel='alternate']"):
                 href = link.attrib.get("href")
                 if href and is_feed_link(link.attrib.get("type")):
+                    leads["feeds"].append(response.urljoin(href))
                     yield self._feed_request(response.urljoin(href), index)
         declared = is_article_type(page_type(response.selector.root))
         start_article = depth == 0 and self.classifiers[index].classify(response.url) is UrlKind.ARTICLE
@@ -302,7 +349,10 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
             if depth > 0:
                 return  # an article: its links are not followed, as no article's are
         for request in self._follow_links(response, index, depth):
+            if request.callback == self.parse_hub:
+                leads["hubs"].append([request.url, request.meta.get("hub_depth", 0)])
             yield request
+        self.revalidation.answered(response, leads)
 
     def _entry_request(self, entry: LinkEntry, index: int, via: str) -> Iterator[Request]:
         """A sitemap or feed entry: an article candidate unless the profile's deny patterns, its shape or
@@ -397,7 +447,7 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
         self._no_outcome(request.meta)
         if failure.check(AlreadyFetched):
             return  # counted by the middleware: another copy of the request did or does the work
-        reason, detail = _failure_reason(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        reason, detail = failure_reason(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         # A redirected request failed: record the URL that was listed or linked, not the last hop.
         listed = (request.meta.get("redirect_urls") or [request.url])[0]
         self._reject(listed, "fetch", reason, detail, request.meta.get("newscorpus_requested_url"))
@@ -405,7 +455,7 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         self._discovered(request.meta)
-        reason, detail = _failure_reason(failure)
+        reason, detail = failure_reason(failure)
         if request.url.endswith("/robots.txt") and reason.startswith("http-"):
             return  # no robots.txt: nothing to discover there, and nothing is lost
         self._reject(request.url, "discover", reason, detail)
@@ -442,11 +492,18 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
             callback, priority = self.parse_probe, PRIORITY_PROBE
         if self.state_ext is not None:
             seen = self.state_ext.state.lookup(url)
-            decision = decide(seen, date, datetime.now(UTC), self.revisit, self.run_id)
+            now = self.backoff.clock()
+            decision = decide(seen, date, now, self.revisit, self.run_id)
             if decision is Decision.SKIP:
-                self.crawler.stats.inc_value("newscorpus/incremental/skipped_known")
-                if probe_depth is not None:
-                    self.site_links(index).outcome(url, True)  # written by an earlier run: an article
+                assert seen is not None
+                if backing_off(seen, now):
+                    self.crawler.stats.inc_value("newscorpus/incremental/backing_off")
+                else:
+                    self.crawler.stats.inc_value("newscorpus/incremental/skipped_known")
+                verdict = known_verdict(seen)
+                if verdict is not None or probe_depth is not None:
+                    # What an earlier run found the page to be teaches the site's shapes as the page would.
+                    self._schedule(index, self.site_links(index).outcome(url, verdict))
                 return
             if decision is Decision.UPDATE:
                 assert seen is not None
@@ -456,37 +513,41 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
 
     def _hub_request(self, url: str, index: int, depth: int) -> Request:
         """Listings deeper from the start come later."""
-        return Request(
+        request = Request(
             url,
             callback=self.parse_hub,
             errback=self.discovery_failed,
             priority=PRIORITY_HUB - depth,
             meta={"profile": index, "hub_depth": depth},
         )
+        return self.revalidation.prepare(request)
 
-    def _sitemap_request(self, url: str, index: int) -> Iterator[Request]:
+    def _sitemap_request(self, url: str, index: int, listed: str | None = None) -> Iterator[Request]:
+        """``listed``: the child's ``lastmod`` in its sitemap index, kept once the child is read."""
         if url in self._sitemaps_asked:
             return  # named twice (robots.txt and the profile, or two targets): read once
         self._sitemaps_asked.add(url)
         self._discovering[index] += 1
-        yield Request(
+        request = Request(
             url,
             callback=self.parse_sitemap,
             errback=self.discovery_failed,
             priority=PRIORITY_SITEMAP,
-            meta={"profile": index, "discovering": True},
+            meta={"profile": index, "discovering": True, "listed_lastmod": listed},
         )
+        yield self.revalidation.prepare(request)
 
     def _feed_request(self, url: str, index: int, counted: bool = False) -> Request:
         if counted:
             self._discovering[index] += 1
-        return Request(
+        request = Request(
             url,
             callback=self.parse_feed,
             errback=self.discovery_failed,
             priority=PRIORITY_FEED,
             meta={"profile": index, "discovering": counted},
         )
+        return self.revalidation.prepare(request)
 
     def _older_than_since(self, date: str | None) -> bool:
         if self.since is None or not date:
@@ -523,56 +584,3 @@ def _header_pairs(response: Response) -> list[tuple[str, str]]:
         for name, values in response.headers.items()
         for value in values
     ]
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _failure_reason(failure: Failure, maxsize: int = 0) -> tuple[str, str]:
-    """A short reason code and a detail for a failed request."""
-    from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
-    from twisted.internet.defer import CancelledError
-    from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
-
-    from crawler.offsite import Offsite
-    from crawler.robots import RobotsUnreachable
-
-    exc = failure.value
-    request = getattr(failure, "request", None)
-    if failure.check(DownloadCancelledError, CancelledError) and request is not None:
-        received = request.meta.get("newscorpus_bytes", 0)
-        if maxsize and received > maxsize:
-            return "too-large", f"{received} bytes received without Content-Length, over {maxsize}"
-    if failure.check(HttpError):
-        return f"http-{exc.response.status}", ""
-    message = str(exc)
-    if "DOWNLOAD_MAXSIZE" in message or "max size" in message or "maxsize" in message:
-        return "too-large", message[:200]
-    if failure.check(Offsite):
-        hops = (
-            " -> ".join([*(request.meta.get("redirect_urls") or []), exc.target]) if request else exc.target
-        )
-        return "offsite", f"{hops}: not on the site's domains (add the domain to the profile to crawl it)"[
-            :500
-        ]
-    if failure.check(RobotsUnreachable):
-        return "robots-unreachable", message[:200]
-    if failure.check(IgnoreRequest):
-        if "robots.txt" in message.lower():
-            return "robots-disallowed", ""
-        if message.startswith("redirect loop"):
-            return "redirect-loop", message[:200]
-        if "max redirections reached" in message:
-            return "too-many-redirects", " -> ".join(request.meta.get("redirect_urls", []))[
-                :200
-            ] if request else ""
-        return "ignored", message[:200]
-    if failure.check(DNSLookupError):
-        return "dns", message[:200]
-    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
-        return "timeout", message[:200]
-    if failure.check(CancelledError):
-        return "cancelled", message[:200]
-    return "error", f"{type(exc).__name__}: {message[:200]}"

@@ -21,8 +21,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.config import DistributedConfig
-from crawler.state.recovery import is_permanent_rejection, record_article, recover_unfinished_runs, repair_run
+from crawler.state.backoff import BackoffPolicy
+from crawler.state.recovery import record_article, record_rejection, recover_unfinished_runs, repair_run
 from crawler.state.sqlite import (
+    ATTEMPTED,
     DUPLICATE,
     INGESTED,
     REJECTED,
@@ -68,8 +70,10 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
     """The crawl state of a single-process crawl (SQLite in the state folder); other components find it with
     ``crawler.get_extension(CrawlStateExtension)`` (or through the interfaces above)."""
 
-    def __init__(self, state: StateStore) -> None:
+    def __init__(self, state: StateStore, backoff: BackoffPolicy | None = None) -> None:
         self.state = state
+        #: When a failed page is asked again (``crawler.state.backoff``).
+        self.backoff = backoff or BackoffPolicy()
         self.inflight: set[str] = set()
         #: Marks the requests this process let through (see IncrementalMiddleware): unique per process.
         self.token = secrets.token_hex(8)
@@ -82,7 +86,7 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
         if from_settings(DistributedConfig, crawler.settings).distributed:
             # Distributed crawls share their state in Redis: ``crawler.distributed.state`` keeps it.
             raise NotConfigured  # not a warning: its state is in Redis, kept by crawler.distributed.state
-        extension = cls(cls._open(crawler, folder))
+        extension = cls(cls._open(crawler, folder), from_settings(BackoffPolicy, crawler.settings))
         logger.info("crawl state in %s", folder)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
@@ -95,9 +99,12 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
         resuming = run.run_id if run.resume else None
         config = writer_config(crawler.settings)
         params = from_settings(DedupeConfig, crawler.settings).fingerprint_config().params()
-        recovered = recover_unfinished_runs(state, exclude=resuming, config=config, dedupe_params=params)
+        backoff = from_settings(BackoffPolicy, crawler.settings)
+        recovered = recover_unfinished_runs(
+            state, exclude=resuming, config=config, dedupe_params=params, backoff=backoff
+        )
         if resuming:
-            repair_run(state, resuming, run_folder(run.out, resuming), config.shard_prefix, params)
+            repair_run(state, resuming, run_folder(run.out, resuming), config.shard_prefix, params, backoff)
         if recovered:
             crawler.stats.set_value("newscorpus/state/recovered_runs", len(recovered))
         return state
@@ -120,13 +127,21 @@ class CrawlStateExtension(CrawlLedger, LineStoreSource, IndexSource):
         self.state.record(urls, DUPLICATE, article_id=article_id, run_id=run_id)
 
     def rejected(self, urls: Iterable[str | None], record: dict[str, Any], run_id: str) -> None:
+        record_rejection(self.state, urls, record, run_id, self.backoff)
+
+    def repeated(self, urls: Iterable[str | None], record: dict[str, Any], run_id: str) -> bool:
+        """An earlier run recorded this page with the same rejection: the run counts it, and writes no line."""
         reason = f"{record.get('stage')}/{record.get('reason')}"
-        if is_permanent_rejection(record):
-            self.state.record(urls, REJECTED, run_id=run_id, reason=reason)
-        elif isinstance(self.state, CrawlState):
-            # So that the run, stopped and resumed, does not fetch and reject the page again; a later run does.
-            # (A distributed run is not resumed: its workers take over each other's work.)
-            self.state.record_attempt(urls, run_id, reason)
+        for url in dict.fromkeys(u for u in urls if u):
+            seen = self.state.lookup(url)
+            if (
+                seen is not None
+                and seen.run_id != run_id
+                and seen.outcome in (ATTEMPTED, REJECTED)
+                and seen.reason == reason
+            ):
+                return True
+        return False
 
     def finished(self, item: dict[str, Any], run_id: str) -> None:
         requested = item.get(REQUESTED_URL)

@@ -1,6 +1,8 @@
 """Fetch only what is new: the decision for a discovered article URL, from the crawl state.
 
 - never seen: fetch it;
+- seen without a final outcome (a 404, a timeout, ...): skip it until its next try (``crawler.state.backoff``),
+  then fetch it as new;
 - seen and final (written, duplicate, rejected for good): skip it, unless
 - its sitemap/feed date moved past the one recorded and past the last fetch (the page changed since), or it is
   recent and its last fetch is older than the re-visit window (``--revisit-after``, to catch corrections):
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from crawler.state.sqlite import ATTEMPTED, REJECTED, SeenPage
+from crawler.state.sqlite import ATTEMPTED, DUPLICATE, REJECTED, UPDATED, WRITTEN, SeenPage
 from pipelines.dates import parse_duration, parse_utc
 from pipelines.settings import setting
 
@@ -36,12 +38,22 @@ class RevisitPolicy:
     max_age: timedelta = setting("NEWSCORPUS_REVISIT_MAX_AGE", timedelta(days=7), parse_duration)
 
 
-def is_known(seen: SeenPage | None, run_id: str | None) -> bool:
-    """Has the page an outcome that keeps it from being fetched as new: a final one, or an attempt made in
-    this same run (resumed) that a later run tries again."""
+def is_known(seen: SeenPage | None, run_id: str | None, now: datetime | None = None) -> bool:
+    """Has the page an outcome that keeps it from being fetched as new: a final one, an attempt made in this
+    same run (resumed) that a later run tries again, or a failure whose next try is after ``now``."""
     if seen is None:
         return False
-    return seen.outcome != ATTEMPTED or (run_id is not None and seen.run_id == run_id)
+    if seen.outcome != ATTEMPTED or (run_id is not None and seen.run_id == run_id):
+        return True
+    return now is not None and backing_off(seen, now)
+
+
+def backing_off(seen: SeenPage, now: datetime) -> bool:
+    """The page failed and its next try is still to come."""
+    if seen.outcome != ATTEMPTED or not seen.next_try:
+        return False
+    next_try = parse_utc(seen.next_try)
+    return next_try is not None and now < next_try
 
 
 def decide(
@@ -52,7 +64,7 @@ def decide(
     run_id: str | None = None,
 ) -> Decision:
     """``run_id``: the run deciding; what it already tried (before it was stopped) is not fetched again."""
-    if not is_known(seen, run_id):
+    if not is_known(seen, run_id, now):
         return Decision.NEW
     assert seen is not None
     if seen.outcome == ATTEMPTED:
@@ -77,3 +89,19 @@ def decide(
 def update_meta(seen: SeenPage) -> dict[str, Any]:
     """What a re-fetch carries to the write stage to decide whether the article changed."""
     return {"id": seen.article_id, "revision": seen.revision, "fingerprint": seen.fingerprint}
+
+
+_ARTICLE_OUTCOMES = frozenset({WRITTEN, DUPLICATE, UPDATED})
+_NOT_ARTICLE_REASONS = frozenset(
+    {"extract/not-article", "extract/no-text", "clean/no-text", "quality/list-like"}
+)
+
+
+def known_verdict(seen: SeenPage) -> bool | None:
+    """What a page's recorded outcome says it is (an article, not one, or None: nothing), so that a page an
+    earlier run settled teaches the site's link shapes (``crawler.links``) as the page itself would."""
+    if seen.outcome in _ARTICLE_OUTCOMES:
+        return True
+    if seen.outcome == REJECTED and seen.reason in _NOT_ARTICLE_REASONS:
+        return False
+    return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archives.writer import recover_folder
+from crawler.state.backoff import BackoffPolicy, kind_of
 from crawler.state.sqlite import (
     DUPLICATE,
     INGESTED,
@@ -33,7 +34,8 @@ from pipelines.write.writer import CorpusWriter
 
 logger = logging.getLogger(__name__)
 
-#: Fetch failures that will not go away on the next run; others (timeouts, 5xx, 404) are tried again.
+#: Fetch failures that will not go away on the next run; others (timeouts, 5xx, 404) are tried again after
+#: their back-off (``crawler.state.backoff``).
 PERMANENT_FETCH_REASONS = frozenset({"not-html", "too-large"})
 #: Rejections that depend on the options of the run, not on the page: a later run may want the page.
 #: (``rights/tdm-reserved`` too: ``--tdm exclude`` is an option, and a publisher may lift its reservation.)
@@ -49,6 +51,28 @@ def is_permanent_rejection(record: dict[str, Any]) -> bool:
     if stage == "fetch":
         return reason in PERMANENT_FETCH_REASONS
     return True
+
+
+def record_rejection(
+    state: StateStore,
+    urls: Iterable[str | None],
+    record: dict[str, Any],
+    run_id: str,
+    backoff: BackoffPolicy | None = None,
+) -> None:
+    """A line of ``rejected.jsonl`` in the state: final, or a failure with its next try, or (a rejection that
+    depends on the run's options) an attempt, so that the run, stopped and resumed, does not fetch and reject
+    the page again while a later run does."""
+    reason = f"{record.get('stage')}/{record.get('reason')}"
+    if is_permanent_rejection(record):
+        state.record(urls, REJECTED, run_id=run_id, reason=reason)
+        return
+    kind = kind_of(reason)
+    if kind is not None:
+        state.record_failure(urls, run_id, reason, kind, backoff or BackoffPolicy())
+    elif isinstance(state, CrawlState):
+        # (A distributed run is not resumed: its workers take over each other's work.)
+        state.record_attempt(urls, run_id, reason)
 
 
 def record_article(
@@ -73,8 +97,15 @@ def record_article(
     )
 
 
-def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: str = "articles") -> int:
-    """Record every page of a run folder in the state, from its files; returns the pages recorded."""
+def sync_state_from_run(
+    state: CrawlState,
+    run_dir: Path,
+    run_id: str,
+    prefix: str = "articles",
+    backoff: BackoffPolicy | None = None,
+) -> int:
+    """Record every page of a run folder in the state, from its files; returns the pages recorded. (A repeated
+    rejection has no line: the state recorded it when it happened.)"""
     count = 0
     for record in _run_articles(run_dir, prefix):
         record_article(state, record, run_id)
@@ -85,11 +116,7 @@ def sync_state_from_run(state: CrawlState, run_dir: Path, run_id: str, prefix: s
         _ingested(state, record, run_id)
         count += 1
     for record in read_jsonl(run_dir / "rejected.jsonl"):
-        reason = f"{record.get('stage')}/{record.get('reason')}"
-        if is_permanent_rejection(record):
-            state.record([record.get("url")], REJECTED, run_id=run_id, reason=reason)
-        else:
-            state.record_attempt([record.get("url"), record.get("requested_url")], run_id, reason)
+        record_rejection(state, [record.get("url"), record.get("requested_url")], record, run_id, backoff)
         count += 1
         _ingested(state, record, run_id)
     return count
@@ -141,6 +168,7 @@ def repair_run(
     run_dir: Path,
     prefix: str = "articles",
     dedupe_params: Mapping[str, Any] | None = None,
+    backoff: BackoffPolicy | None = None,
 ) -> None:
     """Files first (complete lines kept, the WARC files a killed crawl was writing cut after their last
     complete record), then the dedupe index and the page state derived from them."""
@@ -148,7 +176,7 @@ def repair_run(
     recover_folder(run_dir / WARC_FOLDER)
     if dedupe_params is not None:
         reconcile_dedupe_index(state, run_id, run_dir, dedupe_params, prefix)
-    sync_state_from_run(state, run_dir, run_id, prefix)
+    sync_state_from_run(state, run_dir, run_id, prefix, backoff)
 
 
 def recover_run(
@@ -157,10 +185,11 @@ def recover_run(
     run_dir: Path,
     config: WriterConfig | None = None,
     dedupe_params: Mapping[str, Any] | None = None,
+    backoff: BackoffPolicy | None = None,
 ) -> dict[str, Any]:
     """Finish an interrupted run folder and align the state with it; returns its manifest."""
     writer = CorpusWriter(run_dir, config)
-    repair_run(state, run_id, run_dir, writer.config.shard_prefix, dedupe_params)
+    repair_run(state, run_id, run_dir, writer.config.shard_prefix, dedupe_params, backoff)
     writer.open(resume=True)
     manifest = writer.close({"status": "interrupted", "source": "live", "recovered": True})
     state.finish_run(run_id, "interrupted", manifest["counts"])
@@ -178,6 +207,7 @@ def recover_unfinished_runs(
     exclude: str | None = None,
     config: WriterConfig | None = None,
     dedupe_params: Mapping[str, Any] | None = None,
+    backoff: BackoffPolicy | None = None,
 ) -> list[str]:
     """Recover every run the ledger says is still running (its process died: we hold the lock)."""
     recovered = []
@@ -189,7 +219,7 @@ def recover_unfinished_runs(
             state.finish_run(run["run_id"], "lost", {})
             logger.warning("run %s: its folder %s is gone", run["run_id"], run_dir)
             continue
-        recover_run(state, run["run_id"], run_dir, config, dedupe_params)
+        recover_run(state, run["run_id"], run_dir, config, dedupe_params, backoff)
         recovered.append(run["run_id"])
     return recovered
 

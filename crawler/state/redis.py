@@ -2,9 +2,10 @@
 
 What it holds is what the SQLite state holds (page outcomes under every URL a page is known by, a ledger of
 runs), so a page written by one worker is skipped by all the others, and by every later run on the same
-Redis. Keys under ``<namespace>:state:``: ``pages`` (URL -> outcome), ``runs`` (``<run id>/<worker>`` ->
-ledger entry), ``archives`` (archive file -> how far it was read), ``sites`` (origin -> its rights files,
-``crawler.site_rights``).
+Redis. Keys under ``<namespace>:state:``: ``pages`` (URL -> outcome, with its failures in a row and next try),
+``runs`` (``<run id>/<worker>`` -> ledger entry), ``archives`` (archive file -> how far it was read), ``sites``
+(origin -> its rights files, ``crawler.site_rights``), ``validators`` (discovery URL -> ETag, Last-Modified,
+what it said).
 
 Recording a page's outcome also confirms the dedupe decision about it (``pipelines.dedupe.index.redis``): both
 happen in one Lua script, so a worker killed at any moment leaves either both or neither.
@@ -17,11 +18,13 @@ import logging
 import os
 import socket
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.state.sqlite import ArchivePosition, SeenPage, url_key
-from pipelines.dates import utc_now
+from crawler.state.backoff import BackoffPolicy
+from crawler.state.sqlite import ATTEMPTED, ArchivePosition, SeenPage, Validators, url_key
+from pipelines.dates import parse_utc, utc_now
 from pipelines.dedupe.index.redis import pending_key
 
 logger = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ class RedisCrawlState:
         self._runs = f"{self.prefix}:runs"
         self._archives = f"{self.prefix}:archives"
         self._sites = f"{self.prefix}:sites"
+        self._validators = f"{self.prefix}:validators"
         self._pending = pending_key(namespace, worker or "-")
         self._record = client.register_script(_RECORD)
 
@@ -107,6 +111,71 @@ class RedisCrawlState:
         self._record(
             keys=[self._pages, self._pending], args=[lastmod, rest, fields.get("article_id") or "", *keys]
         )
+
+    def record_failure(
+        self, urls: Iterable[str | None], run_id: str, reason: str, kind: str, policy: BackoffPolicy
+    ) -> None:
+        """As the SQLite state's: one more failure in a row, a next try by ``kind``; a final outcome is kept.
+        Read and written in two round trips, not one script: a URL is in flight in one worker at a time
+        (the shared queue's filter), so no two workers record the same URL's failure at once."""
+        keys = list(dict.fromkeys(url_key(u) for u in urls if u))
+        if not keys:
+            return
+        now = policy.clock()
+        olds = self.client.hmget(self._pages, keys)
+        updates: dict[str, str] = {}
+        for key, raw in zip(keys, olds, strict=True):
+            lastmod, data = _split(raw) if raw is not None else ("", {})
+            if raw is not None and data.get("outcome") != ATTEMPTED:
+                continue
+            failures = int(data.get("failures") or 0)
+            if data.get("run_id") == run_id and data.get("reason") == reason and failures > 0:
+                continue
+            failures += 1
+            data.update(
+                outcome=ATTEMPTED,
+                run_id=run_id,
+                reason=reason,
+                failures=failures,
+                next_try=policy.next_try(kind, failures, now),
+                worker=self.worker or None,
+            )
+            updates[key] = lastmod + "\t" + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if updates:
+            self.client.hset(self._pages, mapping=updates)
+
+    def validators(self, url: str) -> Validators | None:
+        raw = self.client.hget(self._validators, url_key(url))
+        if raw is None:
+            return None
+        data = json.loads(_text(raw))
+        return Validators(
+            data.get("etag"),
+            data.get("last_modified"),
+            data.get("listed"),
+            data.get("data"),
+            data.get("read_at"),
+        )
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        entry = {
+            "etag": validators.etag,
+            "last_modified": validators.last_modified,
+            "listed": validators.listed,
+            "data": validators.data,
+            "read_at": validators.read_at,
+        }
+        self.client.hset(self._validators, url_key(url), json.dumps(entry, ensure_ascii=False))
+
+    def due(self, prefix: str, now: datetime) -> list[str]:
+        """As the SQLite state's: URLs under ``prefix`` whose back-off ran out (one scan of the pages)."""
+        due = []
+        for key, raw in self.client.hscan_iter(self._pages, match=_glob(prefix) + "*", count=1000):
+            data = _split(raw)[1]
+            when = parse_utc(data.get("next_try")) if data.get("outcome") == ATTEMPTED else None
+            if when is not None and when <= now:
+                due.append(_text(key))
+        return due
 
     def page_count(self, outcome: str | None = None) -> int:
         if outcome is None:
@@ -184,6 +253,11 @@ class RedisCrawlState:
         self.client.close()
 
 
+def _glob(text: str) -> str:
+    """``text`` as a literal in a Redis MATCH pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+
+
 def _split(raw: bytes | str) -> tuple[str, dict[str, Any]]:
     text = _text(raw)
     lastmod, _, rest = text.partition("\t")
@@ -206,4 +280,7 @@ def _page(key: str, raw: bytes | str) -> SeenPage:
         fetched_at=data.get("fetched_at"),
         run_id=data.get("run_id"),
         revision=int(data.get("revision") or 1),
+        reason=data.get("reason"),
+        failures=int(data.get("failures") or 0),
+        next_try=data.get("next_try"),
     )

@@ -20,20 +20,28 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 from urllib.parse import urldefrag
 
+from crawler.state.backoff import BackoffPolicy
+from pipelines.dates import parse_utc
+
 logger = logging.getLogger(__name__)
 
 #: 2: the ``archives`` table (``newscorpus warc``); 3: the ``sites`` table (each site's rights files,
-#: ``crawler.site_rights``).
-SCHEMA_VERSION = 3
-#: Versions an older newscorpus wrote that this one brings up to date (adding tables, never changing rows).
-MIGRATES_FROM = frozenset({1, 2})
+#: ``crawler.site_rights``); 4: each page's failures in a row and next try (``crawler.state.backoff``), the
+#: ``validators`` table (what discovery re-reads: ETag, Last-Modified, what it said).
+SCHEMA_VERSION = 4
+#: Versions an older newscorpus wrote that this one brings up to date (adding tables and columns with their
+#: defaults, never changing rows).
+MIGRATES_FROM = frozenset({1, 2, 3})
+#: Columns added to ``pages`` since version 1, as ``ALTER TABLE`` adds them to an older database.
+_ADDED_PAGE_COLUMNS = (("failures", "INTEGER NOT NULL DEFAULT 0"), ("next_try", "TEXT"))
 
-#: Outcomes that end a page's story for good. Transient failures (timeouts, 5xx) are not recorded, so the
-#: next run tries again.
+#: Outcomes that end a page's story for good. Failures that may go away (timeouts, 5xx, 404) are attempts
+#: with a next try (``crawler.state.backoff``).
 WRITTEN = "written"
 DUPLICATE = "duplicate"
 UPDATED = "updated"
@@ -60,6 +68,25 @@ class SeenPage:
     fetched_at: str | None
     run_id: str | None
     revision: int
+    #: The ``stage/reason`` of a rejection or attempt; the failures in a row and the time before which the
+    #: URL is not asked again (``crawler.state.backoff``).
+    reason: str | None = None
+    failures: int = 0
+    next_try: str | None = None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a discovery resource (robots.txt, a sitemap, a feed, a start or section page) answered last: its
+    ``ETag`` and ``Last-Modified`` for a conditional request, the ``lastmod`` its sitemap index gave it when it
+    was read, and ``data``: what the spider needs of it when it answers 304 (the sitemaps a robots.txt names,
+    the listings and feeds a start page leads to); ``read_at``: when it was last read in full."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    listed: str | None = None
+    data: dict[str, Any] | None = None
+    read_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +118,16 @@ class StateStore(Protocol):
     def lookup(self, url: str) -> SeenPage | None: ...
 
     def record(self, urls: Iterable[str | None], outcome: str, **fields: Any) -> None: ...
+
+    def record_failure(
+        self, urls: Iterable[str | None], run_id: str, reason: str, kind: str, policy: BackoffPolicy
+    ) -> None: ...
+
+    def validators(self, url: str) -> Validators | None: ...
+
+    def due(self, prefix: str, now: datetime) -> list[str]: ...
+
+    def save_validators(self, url: str, validators: Validators) -> None: ...
 
     def begin_run(self, run_id: str, run_dir: str, resumed: bool = False) -> None: ...
 
@@ -141,8 +178,8 @@ class CrawlState:
 
     def lookup(self, url: str) -> SeenPage | None:
         row = self._db.execute(
-            "SELECT url, outcome, article_id, fingerprint, lastmod, date_published, fetched_at, run_id, revision"
-            " FROM pages WHERE url = ?",
+            "SELECT url, outcome, article_id, fingerprint, lastmod, date_published, fetched_at, run_id, revision,"
+            " reason, failures, next_try FROM pages WHERE url = ?",
             (url_key(url),),
         ).fetchone()
         return SeenPage(*row) if row else None
@@ -170,9 +207,37 @@ class CrawlState:
                 " ON CONFLICT(url) DO UPDATE SET outcome=excluded.outcome, article_id=excluded.article_id,"
                 " fingerprint=excluded.fingerprint, lastmod=coalesce(excluded.lastmod, pages.lastmod),"
                 " date_published=excluded.date_published, fetched_at=excluded.fetched_at,"
-                " run_id=excluded.run_id, revision=excluded.revision, reason=excluded.reason",
+                " run_id=excluded.run_id, revision=excluded.revision, reason=excluded.reason, failures=0,"
+                " next_try=NULL",
                 [(key, *values) for key in keys],
             )
+
+    def record_failure(
+        self, urls: Iterable[str | None], run_id: str, reason: str, kind: str, policy: BackoffPolicy
+    ) -> None:
+        """A page that failed or was rejected in ``run_id`` without a final outcome: one more failure in a row,
+        and a next try by ``kind`` (``crawler.state.backoff``). A final outcome recorded earlier is kept; the
+        same failure recorded again by the same run (a resume, a recovery) counts once."""
+        keys = list(dict.fromkeys(url_key(u) for u in urls if u))
+        if not keys:
+            return
+        now = policy.clock()
+        with self.transaction():
+            for key in keys:
+                row = self._db.execute(
+                    "SELECT outcome, run_id, reason, failures FROM pages WHERE url = ?", (key,)
+                ).fetchone()
+                if row is not None and row[0] != ATTEMPTED:
+                    continue
+                if row is not None and row[1] == run_id and row[2] == reason and row[3] > 0:
+                    continue
+                failures = (row[3] if row is not None else 0) + 1
+                self._db.execute(
+                    "INSERT INTO pages (url, outcome, run_id, reason, failures, next_try) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(url) DO UPDATE SET run_id=excluded.run_id, reason=excluded.reason,"
+                    " failures=excluded.failures, next_try=excluded.next_try",
+                    (key, ATTEMPTED, run_id, reason, failures, policy.next_try(kind, failures, now)),
+                )
 
     def record_attempt(self, urls: Iterable[str | None], run_id: str, reason: str) -> None:
         """A page tried in ``run_id`` without a final outcome; a final outcome recorded earlier is kept."""
@@ -187,6 +252,15 @@ class CrawlState:
                 [(key, ATTEMPTED, run_id, reason) for key in keys],
             )
 
+    def due(self, prefix: str, now: datetime) -> list[str]:
+        """URLs under ``prefix`` (a site's origin and ``/``) whose back-off ran out by ``now``."""
+        pattern = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+        rows = self._db.execute(
+            "SELECT url, next_try FROM pages WHERE outcome = ? AND next_try IS NOT NULL AND url LIKE ? ESCAPE '!'",
+            (ATTEMPTED, pattern),
+        ).fetchall()
+        return [url for url, next_try in rows if _due(next_try, now)]
+
     def page_count(self, outcome: str | None = None) -> int:
         if outcome is None:
             return self._db.execute("SELECT count(*) FROM pages").fetchone()[0]
@@ -196,6 +270,37 @@ class CrawlState:
         """Drop what a run recorded (before re-deriving it from the run's files in recovery)."""
         with self.transaction():
             return self._db.execute("DELETE FROM pages WHERE run_id = ?", (run_id,)).rowcount
+
+    # -- what discovery re-reads -------------------------------------------------------------------------
+
+    def validators(self, url: str) -> Validators | None:
+        row = self._db.execute(
+            "SELECT etag, last_modified, listed, data, updated_at FROM validators WHERE url = ?",
+            (url_key(url),),
+        ).fetchone()
+        return (
+            Validators(row[0], row[1], row[2], json.loads(row[3]) if row[3] else None, row[4])
+            if row
+            else None
+        )
+
+    def save_validators(self, url: str, validators: Validators) -> None:
+        data = json.dumps(validators.data, ensure_ascii=False) if validators.data is not None else None
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO validators (url, etag, last_modified, listed, data, updated_at) VALUES (?, ?, ?, ?,"
+                " ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,"
+                " last_modified=excluded.last_modified, listed=excluded.listed, data=excluded.data,"
+                " updated_at=excluded.updated_at",
+                (
+                    url_key(url),
+                    validators.etag,
+                    validators.last_modified,
+                    validators.listed,
+                    data,
+                    validators.read_at,
+                ),
+            )
 
     # -- archive files -----------------------------------------------------------------------------------
 
@@ -284,7 +389,12 @@ class CrawlState:
             if row is None:
                 self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             elif int(row[0]) in MIGRATES_FROM:
-                # The tables this version adds were created above (CREATE TABLE IF NOT EXISTS).
+                # The tables this version adds were created above (CREATE TABLE IF NOT EXISTS); the columns
+                # are added with their defaults.
+                present = {r[1] for r in self._db.execute("PRAGMA table_info(pages)")}
+                for name, declaration in _ADDED_PAGE_COLUMNS:
+                    if name not in present:
+                        self._db.execute(f"ALTER TABLE pages ADD COLUMN {name} {declaration}")
                 self._db.execute(
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
                 )
@@ -300,7 +410,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, outcome TEXT NOT NULL, article_id TEXT,"
     " fingerprint TEXT, lastmod TEXT, date_published TEXT, fetched_at TEXT, run_id TEXT,"
-    " revision INTEGER NOT NULL DEFAULT 1, reason TEXT)",
+    " revision INTEGER NOT NULL DEFAULT 1, reason TEXT, failures INTEGER NOT NULL DEFAULT 0, next_try TEXT)",
     "CREATE INDEX IF NOT EXISTS pages_run ON pages (run_id)",
     "CREATE INDEX IF NOT EXISTS pages_article ON pages (article_id)",
     "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, run_dir TEXT, status TEXT, started_at TEXT,"
@@ -310,7 +420,15 @@ _SCHEMA = (
     " run_id TEXT, updated_at TEXT)",
     # Each site's rights files (crawler.site_rights): what they said, and when they were fetched.
     _SITES,
+    # What discovery re-reads (robots.txt, sitemaps, feeds, start and section pages): Validators.
+    "CREATE TABLE IF NOT EXISTS validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, listed TEXT,"
+    " data TEXT, updated_at TEXT)",
 )
+
+
+def _due(next_try: str | None, now: datetime) -> bool:
+    when = parse_utc(next_try)
+    return when is not None and when <= now
 
 
 def acquire_lock(folder: Path) -> IO[str]:

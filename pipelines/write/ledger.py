@@ -40,6 +40,11 @@ class CrawlLedger:
         """A page is in ``rejected.jsonl`` with ``record``; the crawl decides whether that is final."""
         raise NotImplementedError
 
+    def repeated(self, urls: Iterable[str | None], record: dict[str, Any], run_id: str) -> bool:
+        """Whether an earlier run already recorded this page with the same rejection: then the run counts it
+        as ``rejected_again`` and writes no line (a ledger that keeps no history says no)."""
+        return False
+
     def finished(self, item: dict[str, Any], run_id: str) -> None:
         """The page ``item`` has its outcome, whatever it is (written, a copy, rejected): it is no longer in
         flight, and an archived page's record is not to be read again."""

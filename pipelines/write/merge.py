@@ -312,6 +312,11 @@ def write_combined(
                         per_domain[record.get("domain") or "?"]["rejected"] += 1
                     out.write(line + "\n")
         (run_dir / f"{name}.jsonl.tmp").replace(run_dir / f"{name}.jsonl")
+    again: Counter[str] = Counter()
+    for worker in workers:
+        again.update(
+            {str(k): int(v) for k, v in (manifests[worker]["counts"].get("rejected_again") or {}).items()}
+        )
     statuses = {w: manifests[w].get("status") for w in workers}
     status = "finished" if all(s == "finished" for s in statuses.values()) else "interrupted"
     if any(s == "stopped" for s in statuses.values()) and status != "finished":
@@ -330,6 +335,7 @@ def write_combined(
             "duplicates": len(duplicates),
             "rejected": rejected,
             "rejected_by_reason": dict(sorted(reasons.items())),
+            "rejected_again": dict(sorted(again.items())),
             "duplicates_by_kind": dict(sorted(kinds.items())),
         },
         "per_domain": {d: dict(c) for d, c in sorted(per_domain.items())},

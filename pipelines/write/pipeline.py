@@ -152,8 +152,15 @@ class WritePipeline:
         self._release({REQUESTED_URL: requested})
 
     def _rejected(self, line: dict[str, Any], urls: list[str | None]) -> None:
-        self.writer.write_rejected(line)
-        self.crawler.stats.inc_value(f"newscorpus/rejected/{line.get('stage')}/{line.get('reason')}")
+        """A rejection an earlier run recorded alike is counted, not written again: ``rejected.jsonl`` holds
+        what is new or changed."""
+        reason = f"{line.get('stage')}/{line.get('reason')}"
+        if self.ledger is not None and self.ledger.repeated(urls, line, self.run_id):
+            self.writer.note_rejected_again(reason)
+            self.crawler.stats.inc_value(f"newscorpus/rejected_again/{reason}")
+        else:
+            self.writer.write_rejected(line)
+            self.crawler.stats.inc_value(f"newscorpus/rejected/{reason}")
         if self.ledger is not None:
             self.ledger.rejected(urls, line, self.run_id)
 

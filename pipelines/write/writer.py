@@ -4,7 +4,8 @@ Layout of one run (``DIR/runs/<run-id>/``):
 
 - ``articles-00000.jsonl`` (more shards past the size limit, ``.gz``/``.zst`` when compressed),
 - ``duplicates.jsonl``: every dropped copy, with the id of the article it repeats,
-- ``rejected.jsonl``: every page that did not become an article, with the stage and reason,
+- ``rejected.jsonl``: every page that did not become an article, with the stage and reason (a rejection an
+  earlier run recorded alike is only counted, in the manifest's ``rejected_again`` by reason),
 - ``manifest.json``: counts, shards with line counts and sha256, settings, times; written last, atomically.
   ``rights_per_domain`` counts each domain's written articles by the rights signals they carry
   (``pipelines.extract.rights.SIGNALS``), for the run's summary.
@@ -69,6 +70,8 @@ class CorpusWriter:
         self.per_domain: dict[str, Counter[str]] = defaultdict(Counter)
         self.rights: dict[str, Counter[str]] = defaultdict(Counter)
         self.rejected_reasons: Counter[str] = Counter()
+        #: Rejections an earlier run recorded alike, by reason: counted, not written again.
+        self.rejected_again: Counter[str] = Counter()
         self.duplicate_kinds: Counter[str] = Counter()
         self._retracted: dict[str, dict[str, Any]] = {}
         self._duplicate_ids: dict[str, list[str]] = defaultdict(list)
@@ -163,6 +166,9 @@ class CorpusWriter:
         self._append(self._rej_fh, record)
         self._note_rejected(record)
 
+    def note_rejected_again(self, reason: str) -> None:
+        self.rejected_again[reason] += 1
+
     def _note_duplicate(self, record: dict[str, Any], retracted: bool) -> None:
         self.duplicates += 1
         self.duplicate_kinds[record.get("kind") or "?"] += 1
@@ -203,6 +209,7 @@ class CorpusWriter:
                 "duplicates": self.duplicates,
                 "rejected": self.rejected,
                 "rejected_by_reason": dict(sorted(self.rejected_reasons.items())),
+                "rejected_again": dict(sorted(self.rejected_again.items())),
                 "duplicates_by_kind": dict(sorted(self.duplicate_kinds.items())),
             },
             "per_domain": {d: dict(c) for d, c in sorted(self.per_domain.items())},

@@ -1,11 +1,13 @@
 """A threaded loopback HTTP server for one outlet; it only copies out responses that the site prepared.
 
-Routing and state live in NewsSite; this module knows HTTP (keep-alive, HEAD, gzip, quiet logging) only.
+Routing and state live in NewsSite; this module knows HTTP (keep-alive, HEAD, gzip, ETag and 304, quiet logging)
+only.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import logging
 import threading
 import time
@@ -33,6 +35,8 @@ class OutletServer(ThreadingHTTPServer):
         self.respond = respond
         self.record = record
         self.software = software
+        #: Answers 200s with an ETag, and a request whose If-None-Match names it with 304 (as most servers do).
+        self.etags = True
         self._thread: threading.Thread | None = None
         super().__init__((host, port), _Handler)
 
@@ -87,6 +91,12 @@ class _Handler(BaseHTTPRequestHandler):
         )
         body = page.body
         headers = list(page.headers)
+        status = page.status
+        if self.server.etags and status == 200:
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'  # noqa: S324 - a version tag, not security
+            headers.append(("ETag", etag))
+            if etag in (self.headers.get("If-None-Match") or ""):
+                status, body = 304, b""
         if page.compressible and "gzip" in self.headers.get("Accept-Encoding", "") and body:
             body = gzip.compress(body, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
@@ -97,16 +107,18 @@ class _Handler(BaseHTTPRequestHandler):
                 outlet=self.server.outlet,
                 method=self.command,
                 path=self.path,
-                status=page.status,
+                status=status,
                 user_agent=self.headers.get("User-Agent", ""),
                 time=time.time(),
             )
         )
-        self.send_response(page.status)
-        self.send_header("Content-Type", page.content_type)
+        self.send_response(status)
+        if status != 304:
+            self.send_header("Content-Type", page.content_type)
         for name, value in headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body:
             self.wfile.write(body)

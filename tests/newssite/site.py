@@ -95,11 +95,14 @@ class NewsSite:
     ``hidden=True`` keeps three Harbour Daily stories unpublished until :meth:`publish`, for incremental
     crawls; ``ports`` fixes the ports (0 = let the OS pick); ``delay`` (seconds) slows every answer down.
     :meth:`hold` holds answers back until a test releases them, so that it can act while a crawl is certainly
-    in the middle of its fetching.
+    in the middle of its fetching. ``etags=False``: no ETag, no 304 (a server that ignores conditional requests).
     """
 
-    def __init__(self, hidden: bool = True, ports: tuple[int, int] = (0, 0), delay: float = 0.0) -> None:
+    def __init__(
+        self, hidden: bool = True, ports: tuple[int, int] = (0, 0), delay: float = 0.0, etags: bool = True
+    ) -> None:
         self.delay = delay
+        self.etags = etags
         self._catalog: Catalog = build_catalog()
         self._lock = threading.Lock()
         self._published: frozenset[Key] = frozenset(
@@ -131,6 +134,7 @@ class NewsSite:
                 server = OutletServer(
                     outlet, host, self._ports[outlet], self._respond, self._log.append, SERVER_NAMES[outlet]
                 )
+                server.etags = self.etags
                 self._servers[outlet] = server
                 self._outlets[outlet] = Outlet(outlet, self._catalog.titles[outlet], host, server.port)
             self._base_urls = {o: self._outlets[o].base_url for o in OUTLETS}
