@@ -3,12 +3,13 @@
 A scheduled crawl sees the same dead links every hour. Asking each again every run is neither polite nor
 useful, so a failure gives its URL a wait that grows with every failure in a row, up to a cap:
 
-- ``gone`` (404, 410, a page that is no article by its URL, a redirect off the site): the wait starts at
+- ``gone`` (404, 410, a redirect off the site or in a loop): the wait starts at
   ``start`` and is multiplied by four each time: such a page is almost always gone for good;
 - ``transient`` (5xx, timeouts, DNS, a reset connection, a worker's failure): it starts at ``start`` and
   doubles: the site or the machine may be better next time;
 - ``robots`` (robots.txt keeps it out): no wait; the robots.txt middleware refuses it without a request
   while the rules stay, so it is asked again only when robots.txt changed;
+- ``ruled`` (a sitemap entry of no article's shape): no wait; the rule refuses it again without a request;
 - option-dependent rejections (``--lang``, ``--since``, ``--tdm exclude``, ``--max-articles``) get none: a
   later run with other options may want the page.
 
@@ -27,13 +28,12 @@ from pipelines.settings import as_aware_datetime, setting
 GONE = "gone"
 TRANSIENT = "transient"
 ROBOTS = "robots"
+RULED = "ruled"
 
 #: How much longer each wait is than the one before, by kind.
 GROWTH = {GONE: 4, TRANSIENT: 2}
 
-_GONE_REASONS = frozenset(
-    {"fetch/http-404", "fetch/http-410", "discover/not-article-url", "fetch/offsite", "fetch/redirect-loop"}
-)
+_GONE_REASONS = frozenset({"fetch/http-404", "fetch/http-410", "fetch/offsite", "fetch/redirect-loop"})
 _NO_BACKOFF = frozenset(
     {"write/max-articles", "language/not-wanted", "extract/before-since", "extract/after-until"}
     | {"rights/tdm-reserved"}
@@ -76,6 +76,8 @@ def kind_of(reason: str) -> str | None:
         return None
     if reason == "fetch/robots-disallowed":
         return ROBOTS
+    if reason == "discover/not-article-url":
+        return RULED
     if reason in _GONE_REASONS:
         return GONE
     return TRANSIENT
