@@ -66,6 +66,7 @@ def format_summary(manifest: dict[str, Any], run_dir: Path | None = None) -> str
         ("articles written", counts.get("written", 0)),
         ("duplicates", counts.get("duplicates", 0)),
         ("rejected", counts.get("rejected", 0)),
+        ("rejected again (as an earlier run)", sum((counts.get("rejected_again") or {}).values())),
     ]
     lines += table([(k, str(v)) for k, v in overview], ("", "count"))
     reasons = counts.get("rejected_by_reason", {})

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from crawler.state.backoff import GONE, ROBOTS, RULED, TRANSIENT, BackoffPolicy, kind_of
+from crawler.state.backoff import GONE, ROBOTS, TRANSIENT, BackoffPolicy, kind_of
 from crawler.state.incremental import Decision, RevisitPolicy, decide, is_known, known_verdict
 from crawler.state.sqlite import ATTEMPTED, REJECTED, SCHEMA_VERSION, WRITTEN, CrawlState, Validators
 
