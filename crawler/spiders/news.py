@@ -500,9 +500,12 @@ class NewsSpider(LinkFollowing, scrapy.Spider):
                     self.crawler.stats.inc_value("newscorpus/incremental/backing_off")
                 else:
                     self.crawler.stats.inc_value("newscorpus/incremental/skipped_known")
-                verdict = known_verdict(seen)
-                if verdict is not None or probe_depth is not None:
-                    # What an earlier run found the page to be teaches the site's shapes as the page would.
+                # What an earlier run found the page to be teaches the site's shapes as the page would (this
+                # run's own pages taught them through the item signals).
+                if seen.run_id == self.run_id:
+                    if probe_depth is not None:
+                        self.site_links(index).outcome(url, True)  # settled in this run
+                elif (verdict := known_verdict(seen)) is not None or probe_depth is not None:
                     self._schedule(index, self.site_links(index).outcome(url, verdict))
                 return
             if decision is Decision.UPDATE:
