@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from crawler.state.backoff import GONE, ROBOTS, TRANSIENT, BackoffPolicy, kind_of
+from crawler.state.backoff import GONE, ROBOTS, RULED, TRANSIENT, BackoffPolicy, kind_of
 from crawler.state.incremental import Decision, RevisitPolicy, decide, is_known, known_verdict
 from crawler.state.sqlite import ATTEMPTED, REJECTED, SCHEMA_VERSION, WRITTEN, CrawlState, Validators
 
@@ -36,9 +36,8 @@ def test_waits_grow_by_kind_up_to_the_cap() -> None:
 
 
 def test_kind_of_each_reason() -> None:
-    assert (
-        kind_of("fetch/http-404") == kind_of("fetch/http-410") == kind_of("discover/not-article-url") == GONE
-    )
+    assert kind_of("fetch/http-404") == kind_of("fetch/http-410") == kind_of("fetch/offsite") == GONE
+    assert kind_of("discover/not-article-url") == RULED
     assert kind_of("fetch/http-503") == kind_of("fetch/timeout") == kind_of("worker/crashed") == TRANSIENT
     assert kind_of("fetch/robots-disallowed") == ROBOTS
     assert kind_of("language/not-wanted") is None and kind_of("write/max-articles") is None
@@ -86,6 +85,9 @@ def test_a_robots_disallowed_page_waits_for_nothing(state: CrawlState) -> None:
     seen = state.lookup(URL)
     assert seen is not None and seen.next_try is None
     assert decide(seen, None, T0, RevisitPolicy(), "r2") is Decision.NEW
+    assert state.due("https://x.example/", T0) == []  # robots.txt decides again when it is found again
+    state.record_attempt(["https://x.example/de"], "r1", "language/not-wanted")
+    assert state.due("https://x.example/", T0) == ["https://x.example/de"]  # another run may want it
 
 
 def test_known_outcomes_teach_link_shapes(state: CrawlState) -> None:
@@ -173,3 +175,35 @@ def test_redis_state_backs_off_alike(client: Any) -> None:
     kept = Validators('"e"', None, "2026-11-23", {"hubs": []}, "2026-11-23T12:00:00+00:00")
     state.save_validators("https://x.example/", kept)
     assert state.validators("https://x.example/") == kept
+
+
+# -- conditional requests ----------------------------------------------------------------------------------------
+
+
+def test_revalidation_sends_validators_and_keeps_them_only_when_the_run_finishes(state: CrawlState) -> None:
+    from scrapy.http import Request, Response
+
+    from crawler.conditional import Revalidation
+
+    url = "https://x.example/sitemap.xml"
+    first = Revalidation(state, now=T0)
+    request = first.prepare(Request(url))
+    assert b"If-None-Match" not in request.headers  # nothing kept yet
+    headers = {"ETag": '"v1"', "Last-Modified": "Mon, 30 Nov 2026 10:00:00 GMT"}
+    first.answered(Response(url, status=200, headers=headers, request=request))
+    assert state.validators(url) is None  # not before the run finishes
+    assert first.commit() == 1
+
+    second = Revalidation(state, now=T0 + timedelta(hours=1))
+    request = second.prepare(Request(url))
+    assert request.headers["If-None-Match"] == b'"v1"'
+    assert request.headers["If-Modified-Since"] == b"Mon, 30 Nov 2026 10:00:00 GMT"
+    assert request.meta["handle_httpstatus_list"] == [304]
+    kept = second.not_modified(Response(url, status=304, request=request))
+    assert kept is not None and kept.etag == '"v1"'
+    assert second.not_modified(Response(url, status=200, request=request)) is None
+
+    # --revisit-after 1d: what was read in full over a day ago is asked for in full.
+    stale = Revalidation(state, max_age=timedelta(days=1), now=T0 + timedelta(days=2))
+    assert b"If-None-Match" not in stale.prepare(Request(url)).headers
+    assert Revalidation(None).prepare(Request(url)).meta == {}  # --no-state

@@ -172,8 +172,10 @@ class RedisCrawlState:
         due = []
         for key, raw in self.client.hscan_iter(self._pages, match=_glob(prefix) + "*", count=1000):
             data = _split(raw)[1]
-            when = parse_utc(data.get("next_try")) if data.get("outcome") == ATTEMPTED else None
-            if when is not None and when <= now:
+            if data.get("outcome") != ATTEMPTED:
+                continue
+            when = parse_utc(data.get("next_try"))
+            if (when is None and not data.get("failures")) or (when is not None and when <= now):
                 due.append(_text(key))
         return due
 

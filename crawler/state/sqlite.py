@@ -253,13 +253,17 @@ class CrawlState:
             )
 
     def due(self, prefix: str, now: datetime) -> list[str]:
-        """URLs under ``prefix`` (a site's origin and ``/``) whose back-off ran out by ``now``."""
+        """URLs under ``prefix`` (a site's origin and ``/``) to ask again by ``now``: their back-off ran out, or they
+        wait for nothing (a rejection by the run's options, an attempt an older newscorpus recorded). A page
+        refused by a rule without a request (robots.txt, a URL shape) is not among them: the rule decides again
+        when the page is found again."""
         pattern = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
         rows = self._db.execute(
-            "SELECT url, next_try FROM pages WHERE outcome = ? AND next_try IS NOT NULL AND url LIKE ? ESCAPE '!'",
+            "SELECT url, next_try FROM pages WHERE outcome = ? AND (next_try IS NOT NULL OR failures = 0)"
+            " AND url LIKE ? ESCAPE '!'",
             (ATTEMPTED, pattern),
         ).fetchall()
-        return [url for url, next_try in rows if _due(next_try, now)]
+        return [url for url, next_try in rows if next_try is None or _due(next_try, now)]
 
     def page_count(self, outcome: str | None = None) -> int:
         if outcome is None:
