@@ -351,3 +351,20 @@ def test_a_listing_skips_and_counts_bad_lines(tmp_path: Path, caplog: pytest.Log
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with pytest.raises(SourceError, match="binary"):
         listing(str(binary), "https://data.test/")
+
+
+def test_a_listing_over_the_cap_is_refused_before_it_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+
+    from crawler.archives import sources
+
+    monkeypatch.setattr(sources, "MAX_LISTING_BYTES", 4096)
+    small = tmp_path / "small.paths.gz"
+    small.write_bytes(gzip.compress(b"crawl-data/one.warc.gz\n" * 100))
+    assert len(sources.listing(str(small), "https://data.test/")) == 100
+    bomb = tmp_path / "bomb.paths.gz"  # 230 bytes compressed, 1 MB decompressed
+    bomb.write_bytes(gzip.compress(b"crawl-data/one.warc.gz\n" * 50_000))
+    with pytest.raises(sources.SourceError, match="too large for a listing"):
+        sources.listing(str(bomb), "https://data.test/")

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 import urllib3
@@ -160,16 +160,38 @@ class RemoteStream(io.RawIOBase):
         super().close()
 
 
-def fetch_bytes(url: str, **options: Any) -> bytes:
-    """A whole small resource (a listing), through the same retries; gunzipped when its name ends in ``.gz``."""
+def fetch_bytes(url: str, limit: int, **options: Any) -> bytes:
+    """A whole small resource (a listing), through the same retries; gunzipped when its name ends in ``.gz``.
+    Over ``limit`` bytes, compressed or not, it is refused: a listing is a few MB, a bigger one is no listing."""
     stream = RemoteStream(url, **options)
     try:
-        data = stream.read()
+        data = read_capped(stream, limit)
     finally:
         stream.close()
+    if data is None:
+        raise RemoteError(f"{url}: over {limit} bytes, too large for a listing")
     if url.endswith(".gz"):
         try:
-            data = gzip.decompress(data)
+            data = read_capped(gzip.GzipFile(fileobj=io.BytesIO(data)), limit)
         except (OSError, EOFError) as exc:
             raise RemoteError(f"{url}: not a gzip file ({exc})") from None
+        if data is None:
+            raise RemoteError(f"{url}: over {limit} bytes once decompressed, too large for a listing")
     return data
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes | None: ...
+
+
+def read_capped(stream: Readable, limit: int) -> bytes | None:
+    """All of ``stream``, or None when it holds more than ``limit`` bytes (a gzip bomb stops there)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+    return None

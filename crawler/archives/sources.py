@@ -22,13 +22,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from crawler.archives.remote import RemoteError, fetch_bytes
+from crawler.archives.remote import RemoteError, fetch_bytes, read_capped
 from pipelines.extract.decode import binary_signature
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.zst", ".warc.lz4", ".wacz")
+# The largest listing read whole: Common Crawl's biggest (a CC-MAIN crawl's ~90,000 WARC paths) is ~10 MB.
+MAX_LISTING_BYTES = 64 * 1024 * 1024
 _CC_NEWS = re.compile(r"^cc-news:(\d{4}-\d{2}(?:-\d{2})?)(?:\.\.(\d{4}-\d{2}(?:-\d{2})?))?$")
 _CC_STAMP = re.compile(r"CC-NEWS-(\d{14})-\d+\.warc(?:\.gz)?$")
 
@@ -94,7 +96,7 @@ def cc_news(spec: str, base_url: str) -> list[ArchiveFile]:
     for year, month in cc_news_months(first, last):
         listing = urljoin(base_url, f"crawl-data/CC-NEWS/{year:04d}/{month:02d}/warc.paths.gz")
         try:
-            lines = fetch_bytes(listing).decode("utf-8", "replace").splitlines()
+            lines = fetch_bytes(listing, MAX_LISTING_BYTES).decode("utf-8", "replace").splitlines()
         except RemoteError as exc:
             raise SourceError(
                 f"{spec}: the listing of {year:04d}-{month:02d} cannot be read ({exc})"
@@ -113,12 +115,14 @@ def listing(path: str, base_url: str) -> list[ArchiveFile]:
     """The archives a ``*.paths`` / ``*.paths.gz`` listing names (local or remote); blank and ``#`` lines skipped."""
     try:
         if path.startswith(("http://", "https://")):
-            data = fetch_bytes(path)
+            data: bytes | None = fetch_bytes(path, MAX_LISTING_BYTES)
         else:
-            raw = Path(path).read_bytes()
-            data = gzip.decompress(raw) if path.endswith(".gz") else raw
+            with gzip.open(path) if path.endswith(".gz") else open(path, "rb") as stream:
+                data = read_capped(stream, MAX_LISTING_BYTES)
     except (OSError, EOFError, RemoteError) as exc:
         raise SourceError(f"{path}: cannot be read as a listing ({exc})") from None
+    if data is None:
+        raise SourceError(f"{path}: over {MAX_LISTING_BYTES} bytes (decompressed), too large for a listing")
     if why := binary_signature(data[:4096]):
         raise SourceError(f"{path}: a binary file ({why}), not a listing")
     files = []
