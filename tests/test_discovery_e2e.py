@@ -17,6 +17,7 @@ import pytest
 
 from crawler.links import LinkConfig
 from tests.crawl_helpers import RunOutput, crawl
+from tests.newssite.model import RequestRecord
 from tests.newssite.odd_outlets import LINKED, LISTED, OddSite, Story
 
 pytestmark = pytest.mark.e2e
@@ -37,9 +38,25 @@ def start_article(site: OddSite) -> Story:
 
 
 @pytest.fixture(scope="module")
-def run(site: OddSite, start_article: Story, tmp_path_factory: pytest.TempPathFactory) -> RunOutput:
+def odd_crawl(
+    site: OddSite, start_article: Story, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[RunOutput, list[RequestRecord]]:
+    """The module's crawl and the requests the site received during it (another test crawls the same site, before
+    or after, in a random order)."""
     targets = [*site.base_urls, site.url(start_article)]
-    return crawl(targets, tmp_path_factory.mktemp("odd"), "--no-state", run_id="odd")
+    before = len(site.requests())
+    run = crawl(targets, tmp_path_factory.mktemp("odd"), "--no-state", run_id="odd")
+    return run, site.requests()[before:]
+
+
+@pytest.fixture(scope="module")
+def run(odd_crawl: tuple[RunOutput, list[RequestRecord]]) -> RunOutput:
+    return odd_crawl[0]
+
+
+@pytest.fixture(scope="module")
+def run_requests(odd_crawl: tuple[RunOutput, list[RequestRecord]]) -> list[RequestRecord]:
+    return odd_crawl[1]
 
 
 def copies(site: OddSite) -> list[Story]:
@@ -61,8 +78,10 @@ def test_every_story_is_written_or_recorded_as_a_copy(site: OddSite, run: RunOut
     assert len(run.articles) == len(singles) + len(copies(site))
 
 
-def test_every_syndicated_copy_is_fetched_and_recorded_in_duplicates(site: OddSite, run: RunOutput) -> None:
-    requested = {(r.outlet, r.path) for r in site.requests()}
+def test_every_syndicated_copy_is_fetched_and_recorded_in_duplicates(
+    site: OddSite, run: RunOutput, run_requests: list[RequestRecord]
+) -> None:
+    requested = {(r.outlet, r.path) for r in run_requests}
     ids = {a["id"]: a["url"] for a in run.articles}
     dropped = {d["url"]: d for d in run.duplicates}
     for copy in copies(site):
@@ -104,7 +123,9 @@ def test_discovered_via_says_how_each_article_was_found(
     assert via[site.url(start_article)] == "start"
 
 
-def test_listings_are_followed_and_never_written(site: OddSite, run: RunOutput) -> None:
+def test_listings_are_followed_and_never_written(
+    site: OddSite, run: RunOutput, run_requests: list[RequestRecord]
+) -> None:
     written = {a["url"] for a in run.articles}
     listings = [
         u
@@ -112,22 +133,27 @@ def test_listings_are_followed_and_never_written(site: OddSite, run: RunOutput) 
         for u in site.pages_of_kind(kind)
     ]
     assert not written & set(listings)
-    requested = {r.path for r in site.requests() if r.outlet == LINKED}
+    requested = {r.path for r in run_requests if r.outlet == LINKED}
     for section in ("wissen", "welt", "kultur"):
         assert {f"/ressort/{section}?page={n}" for n in range(2, FOLLOW_PAGES + 1)} <= requested
         assert not {f"/ressort/{section}?page={n}" for n in range(FOLLOW_PAGES + 1, 10)} & requested
 
 
-def fetched_of_kind(site: OddSite, kind: str) -> list[str]:
+def fetched_of_kind(site: OddSite, requests: list[RequestRecord], kind: str) -> list[str]:
     paths = {urlsplit(u).path for u in site.pages_of_kind(kind)}
-    return [r.path for r in site.requests() if r.outlet == LINKED and r.path in paths]
+    return [r.path for r in requests if r.outlet == LINKED and r.path in paths]
 
 
-def test_non_articles_cost_no_more_than_their_probes(site: OddSite, run: RunOutput) -> None:
+def test_non_articles_cost_no_more_than_their_probes(
+    site: OddSite, run: RunOutput, run_requests: list[RequestRecord]
+) -> None:
     """Dossiers (headline-long anchors) and galleries (two-word anchors): two probes of each shape, the rest
     left once the probes came back as no articles."""
     config = LinkConfig()
-    dossiers, galleries = fetched_of_kind(site, "dossier"), fetched_of_kind(site, "gallery")
+    dossiers, galleries = (
+        fetched_of_kind(site, run_requests, "dossier"),
+        fetched_of_kind(site, run_requests, "gallery"),
+    )
     assert 0 < len(dossiers) <= config.probes_per_shape, dossiers
     assert 0 < len(galleries) <= config.probes_per_shape, galleries
     stats = run.manifest["stats"]
@@ -140,13 +166,15 @@ def test_non_articles_cost_no_more_than_their_probes(site: OddSite, run: RunOutp
         assert (rejected[url]["stage"], rejected[url]["reason"]) == ("extract", "not-article")
 
 
-def test_listed_non_articles_are_accounted_for(site: OddSite, run: RunOutput) -> None:
+def test_listed_non_articles_are_accounted_for(
+    site: OddSite, run: RunOutput, run_requests: list[RequestRecord]
+) -> None:
     base = site.base_urls[0]
     rejected = {r["url"]: (r["stage"], r["reason"]) for r in run.rejected}
     assert rejected[base + "/nachrichten/"] == ("extract", "not-article")
     assert rejected[base + "/nachrichten/niedersachsen/"] == ("extract", "not-article")
     assert rejected[base + "/thema/hafen"] == ("discover", "not-article-url")
-    assert ("listed", "/post_tag-sitemap.xml") not in {(r.outlet, r.path) for r in site.requests()}
+    assert ("listed", "/post_tag-sitemap.xml") not in {(r.outlet, r.path) for r in run_requests}
 
 
 def test_without_a_probe_budget_only_headline_links_are_probed(site: OddSite, tmp_path: Path) -> None:
