@@ -8,7 +8,10 @@ Usage::
 It prints one line, ``listening on http://HOST:PORT/``, once every response is ready, and serves until SIGINT or
 SIGTERM. A file is served at its path relative to ``SITE_DIR``; ``index.html`` also at its folder's path;
 ``NAME.gz`` as ``NAME`` with ``Content-Encoding: gzip`` (decompressed for a client that does not accept gzip).
-``GET /__stats`` answers the counts served so far (JSON) and is not counted itself.
+``GET /__stats`` answers the counts served so far (JSON) and is not counted itself. ``GET /__log?from=N``
+answers the site's own log from its N-th entry on: ``[time, path, status]`` of every request served, the time
+read from ``time.monotonic()`` (the system's monotonic clock, which the benchmark reads too), so a crawl's first
+request is timed from the server's side.
 
 Why not ``http.server`` or Twisted: the benchmark must measure the crawler, not the server. Here a request
 costs a dictionary look-up and one ``transport.write`` of pre-built bytes on an asyncio event loop (uvloop when
@@ -25,6 +28,7 @@ import json
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 
 CONTENT_TYPES = {
@@ -46,6 +50,7 @@ class Site:
         self.requests = 0
         self.bytes_sent = 0
         self.by_status: dict[int, int] = {}
+        self.log: list[tuple[float, str, int]] = []  # (monotonic time, path, status) of each request served
 
     @staticmethod
     def response(status: str, content_type: str, body: bytes, encoding: str | None = None) -> bytes:
@@ -95,7 +100,7 @@ class Site:
             paths.append(relative[: -len("index.html")].encode("utf-8"))
         return paths
 
-    def lookup(self, path: bytes, accepts_gzip: bool) -> tuple[int, bytes]:
+    def lookup(self, path: bytes, accepts_gzip: bool, query: bytes = b"") -> tuple[int, bytes]:
         if accepts_gzip and path in self.gzipped:
             return 200, self.gzipped[path]
         if path in self.identity:
@@ -108,6 +113,10 @@ class Site:
         if path == b"/__stats":
             stats = {"requests": self.requests, "bytes_sent": self.bytes_sent, "by_status": self.by_status}
             return 0, self.response("200 OK", "application/json", json.dumps(stats).encode("ascii"))
+        if path == b"/__log":
+            start = int(query.partition(b"from=")[2].split(b"&")[0] or 0)
+            log = {"next": len(self.log), "entries": self.log[start:]}
+            return 0, self.response("200 OK", "application/json", json.dumps(log).encode("utf-8"))
         return 404, self.response("404 Not Found", "text/plain", b"not found\n")
 
 
@@ -155,13 +164,14 @@ class HttpProtocol(asyncio.Protocol):
 
     def respond(self, method: bytes, target: bytes, version: bytes, headers: bytes) -> None:
         site = self.site
-        path = target.split(b"?", 1)[0].split(b"#", 1)[0]
+        path, _, query = target.split(b"#", 1)[0].partition(b"?")
         if path.startswith((b"http://", b"https://")):
             path = b"/" + path.split(b"/", 3)[-1] if path.count(b"/") >= 3 else b"/"
-        status, response = site.lookup(path, b"gzip" in headers)
+        status, response = site.lookup(path, b"gzip" in headers, query)
         if status:
             site.requests += 1
             site.by_status[status] = site.by_status.get(status, 0) + 1
+            site.log.append((time.monotonic(), path.decode("utf-8", "replace"), status))
         if method == b"HEAD":
             response = response[: response.find(b"\r\n\r\n") + 4]
         elif method != b"GET":

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,11 +176,15 @@ class TreeSampler(threading.Thread):
     the largest single process and is reported beside it.
     """
 
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
+    def __init__(self, pid: int, interval: float = 0.2, progress: Callable[[], int] | None = None) -> None:
+        """``progress``: called at each sample (pages done so far, say); its values go to ``series``."""
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
+        self.progress = progress
         self.result = TreeSample()
+        #: (``time.monotonic()``, CPU seconds of the tree so far, ``progress()``) at each sample.
+        self.series: list[tuple[float, float, int]] = []
         self._samples = 0
         self._stop_event = threading.Event()
 
@@ -203,11 +208,15 @@ class TreeSampler(threading.Thread):
             self.result.peak_pss = max(self.result.peak_pss, pss)
         self.result.peak_rss = max(self.result.peak_rss, rss)
         self.result.max_processes = max(self.result.max_processes, alive)
+        done = self.progress() if self.progress is not None else 0
+        self.series.append((time.monotonic(), self.result.cpu_seen, done))
 
     def run(self) -> None:
+        next_at = time.monotonic()
         while not self._stop_event.is_set():
             self.sample()
-            self._stop_event.wait(self.interval)
+            next_at += self.interval  # on a fixed grid, however long a sample took
+            self._stop_event.wait(max(0.0, next_at - time.monotonic()))
 
     def stop(self) -> TreeSample:
         self._stop_event.set()
@@ -222,11 +231,13 @@ class ChildRun:
     pid: int
     returncode: int
     wall: float
+    started: float  # time.monotonic() just before the child was started
     cpu: float  # user + system of the child and all its descendants (see run_measured)
     maxrss_single: int  # bytes: the largest single process of the tree (ru_maxrss)
     tree: TreeSample
     stdout: str = ""
     stderr: str = ""
+    series: list[tuple[float, float, int]] = field(default_factory=list)  # TreeSampler.series
 
 
 def become_subreaper() -> bool:
@@ -249,13 +260,15 @@ def run_measured(
     interval: float = 0.2,
     stream_stderr: bool = False,
     linger: float = 30.0,
+    progress: Callable[[], int] | None = None,
 ) -> ChildRun:
     """Run ``command`` and measure its whole process tree.
 
     CPU: ``RUSAGE_CHILDREN`` of this process before and after, with this process a child subreaper, so every
     descendant is counted once it exits, also those whose parent did not wait for them (``os.wait4`` on the
     child alone misses a fork server's workers). Descendants still running when the child exits get
-    ``linger`` seconds to finish. Memory: the :class:`TreeSampler` and the child's ``ru_maxrss``.
+    ``linger`` seconds to finish. Memory: the :class:`TreeSampler` and the child's ``ru_maxrss``. Time: the
+    system's monotonic clock (``time.monotonic()``, which other processes read too).
     """
     import resource
     import tempfile
@@ -263,9 +276,9 @@ def run_measured(
     become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
+        started = time.monotonic()
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=None if stream_stderr else err)
-        sampler = TreeSampler(proc.pid, interval)
+        sampler = TreeSampler(proc.pid, interval, progress)
         sampler.start()
         deadline = started + timeout if timeout else None
         while True:
@@ -274,17 +287,17 @@ def run_measured(
                 break
             if pid:
                 continue  # an orphaned descendant, reaped: its CPU time is now in RUSAGE_CHILDREN
-            if deadline and time.perf_counter() > deadline:
+            if deadline and time.monotonic() > deadline:
                 for child in reversed(process_tree(proc.pid)):
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(child, 9)
-            time.sleep(0.05)
-        wall = time.perf_counter() - started
+            time.sleep(0.01)
+        wall = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         tree = sampler.stop()
         others = set(tree.cpu_by_pid) - {proc.pid}
-        until = time.perf_counter() + linger
-        while others and time.perf_counter() < until:
+        until = time.monotonic() + linger
+        while others and time.monotonic() < until:
             try:
                 if os.wait4(-1, os.WNOHANG)[0]:
                     continue
@@ -300,11 +313,13 @@ def run_measured(
             pid=proc.pid,
             returncode=proc.returncode,
             wall=wall,
+            started=started,
             cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
             maxrss_single=usage.ru_maxrss * 1024,
             tree=tree,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
+            series=sampler.series,
         )
 
 

@@ -1,34 +1,38 @@
-"""Crawl throughput: a local site crawled three ways in one run, each measured as a process tree.
+"""Crawl throughput as a user waits for it: whole commands, process start to exit, on a local site.
 
 Usage::
 
-    .venv/bin/python benchmarks/crawl.py                       # 3000 pages, the three ways, one round
-    .venv/bin/python benchmarks/crawl.py --pages 3000 --workers 2 --rounds 2
-    .venv/bin/python benchmarks/crawl.py --pages 20 --data DIR # any folder of .html / .html.gz pages
+    .venv/bin/python benchmarks/crawl.py --pages 500 --rounds 3 --plot docs/crawl-timeline-500.svg
+    .venv/bin/python benchmarks/crawl.py --pages 3000 --rounds 2          # = make bench-crawl
+    .venv/bin/python benchmarks/crawl.py --pages 20 --data DIR            # any folder of .html / .html.gz pages
 
-The site (built in a temporary folder at run time, served by ``benchmarks/bench_server.py`` on 127.0.0.1 from
-memory, gzip-encoded as news sites serve): ``--pages`` article pages made from the scrapinghub pages of
-``../shared`` in turn, each copy a distinct article (the words of its prose text nodes permuted among words of
-similar frequency on that page, with a seed per copy; markup, scripts and sizes kept; the canonical link set to
-the copy's own URL), a ``sitemap.xml`` listing them, a ``robots.txt`` naming it, and a home page linking to 50
-of them.
+The site (``benchmarks/crawl_site.py``): ``--pages`` distinct article pages made from the scrapinghub pages of
+``../shared``, a ``sitemap.xml`` listing them and a ``robots.txt`` naming it, served gzip-encoded from memory
+by ``benchmarks/bench_server.py`` on 127.0.0.1, which logs every request it serves.
 
-The three ways, each a child process with the same concurrency (``CONCURRENT_REQUESTS`` and
-``CONCURRENT_REQUESTS_PER_DOMAIN`` = ``--concurrency``, no delay, no AutoThrottle, robots.txt obeyed):
+The ways, each a command of its own started by this script and timed from just before it starts to its exit:
 
-- ``bare``: a Scrapy ``SitemapSpider`` that only counts responses: the I/O ceiling of Scrapy on this machine;
-- ``inline``: the same spider with ``trafilatura.extract`` in an item pipeline and a JSONL line per article:
-  the peers' design (news-please extracts inline on the reactor thread);
-- ``newscorpus``: ``python -m crawler.cli crawl`` with every stage on (extract, clean, language, quality,
-  dedupe, write, crawl state), ``-s NEWSCORPUS_WORKERS=N`` when ``--workers`` is given;
-- ``warc`` (only with ``--modes``): the same with ``--warc``, every response also archived as WARC.
+- ``bare``: a Scrapy ``SitemapSpider`` that only counts responses (``benchmarks/peers.py bare``): Scrapy's own
+  start-up and I/O ceiling on this machine;
+- ``inline``: the same spider with ``trafilatura.extract`` in an item pipeline and a JSONL line per article
+  (``benchmarks/peers.py inline``): the peers' design, extraction on the reactor thread;
+- ``newscorpus``: ``newscorpus crawl ORIGIN/ --out DIR`` as a user runs it, every stage on (extract, clean,
+  language, quality, dedupe, write) and the crawl state (``--no-state`` leaves it out);
+- ``warc`` (only with ``--modes``): the same with ``--warc``.
 
-Per way: pages/s (article pages / wall time of the process, start-up included), CPU seconds of the process
-and all its descendants (worker pools included, see ``common.run_measured``), peak RSS and PSS of the process
-tree (``/proc`` every 0.2 s, summed), the most processes seen at once, articles written, and the server's CPU seconds over the same
-interval, so a reader sees the server is not the bottleneck. "cores busy" is CPU seconds / wall seconds,
-"main proc" the same for the crawl process alone (the reactor: near 1.00 it is what holds the crawl back).
-``--rounds 2`` repeats the three, in reverse order the second time. Figures go to
+What is fair: every way fetches the same pages (robots.txt, the sitemap, every article it lists: the server's
+request count of each run is in the figures; newscorpus also fetches the home page and ``tdmrep.json``) with
+the same concurrency (``CONCURRENT_REQUESTS`` and ``CONCURRENT_REQUESTS_PER_DOMAIN`` = ``--concurrency``, no
+delay, no AutoThrottle, robots.txt obeyed). newscorpus does more work a page than the peers (cleaning,
+language, quality, dedupe, the crawl state); its pages/s is still counted over the same ``--pages``.
+
+Per way: pages/s (article pages / wall time, start-up included), CPU seconds of the process tree (worker pools
+included, ``common.run_measured``) and per page, "cores busy" (CPU / wall) and "main proc" (the crawl process
+alone: the reactor), peak RSS and PSS of the tree, written articles, time to the first request (from the
+server's log, so from the site's side), and "tail": seconds from the last page done (the last output line) to
+the exit. Rounds alternate the order of the ways (reversed every other round) and ratios are taken pair by
+pair within a round, so the load of a shared machine falls on both. ``--plot`` draws the first round's
+timeline (``benchmarks/timeline.py``): cores busy and pages done per 0.5 s from start to exit. Figures go to
 ``benchmarks/results/crawl.json``. The pages belong to their publishers: they are read at run time, only
 figures are written, and the temporary site is removed.
 """
@@ -36,19 +40,11 @@ figures are written, and the temporary site is removed.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import random
-import re
 import shutil
-import socket
-import subprocess
+import statistics
 import sys
 import tempfile
-import time
-import urllib.request
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +52,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (
     RESULTS,
-    ROOT,
     SCRAPINGHUB,
     ChildRun,
-    Page,
-    cpu_seconds,
     environment,
     load_pages,
     mib,
@@ -69,6 +62,9 @@ from common import (
     table,
     write_report,
 )
+from crawl_site import Server, build_site
+from peers import scrapy_settings
+from timeline import LineCounter, Timeline, plot, timeline
 
 MODES = ("bare", "inline", "newscorpus", "warc")
 LABELS = {
@@ -79,237 +75,54 @@ LABELS = {
 }
 #: The ways run when --modes is not given: (d) is the cost of archiving, measured on request.
 DEFAULT_MODES = ("bare", "inline", "newscorpus")
-TARGET_RATIO = 1.6
+#: (c)/(b) in pages/s on a 2-core machine: a short crawl pays its start-up over fewer pages (the limit is 2x).
+TARGET_RATIO_SHORT = 1.7
+TARGET_RATIO = 1.8
+SHORT_CRAWL = 1000
 TARGET_RSS = 1 << 30
-HOME_LINKS = 50
-SEED = 20261120
-
-# --------------------------------------------------------------------------------------------------- the site
-
-_PROTECTED = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
-#: A word: a run of letters (never part of an entity such as &amp;), or one kana or CJK character, since
-#: those scripts do not separate words and a run is a whole clause.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-_WORD = re.compile(rf"[{_CJK}]|(?<![&#\w])[^\W\d_{_CJK}]{{2,}}")
-_CANONICAL = re.compile(
-    r"""<link\b[^>]*\brel\s*=\s*["']?canonical\b[^>]*>|<meta\b[^>]*\bproperty\s*=\s*["']?og:url\b[^>]*>""",
-    re.I,
-)
-_HEAD = re.compile(r"<head\b[^>]*>", re.I)
-#: Text nodes with at least this many words (or characters, for scripts written without spaces) are prose
-#: and get their words permuted; shorter ones (menus, buttons, share bars) stay as they are, so every copy
-#: keeps its site's furniture.
-PROSE_MIN_WORDS = 5
-PROSE_MIN_CHARS = 40
-#: Words are permuted within blocks of this many, in order of frequency on the page: "the" becomes another
-#: common word, a rare name another rare word, so the text keeps its language and its shape.
-BLOCK = 16
+#: newscorpus's first request at most this many seconds after bare Scrapy's.
+TARGET_FIRST_REQUEST = 0.3
+SAMPLE_EVERY = 0.1
 
 
-def _is_prose(text: str) -> bool:
-    return len(text.split()) >= PROSE_MIN_WORDS or len(text.strip()) >= PROSE_MIN_CHARS
+def newscorpus_command() -> list[str]:
+    """The ``newscorpus`` command of this environment, as a user runs it (its console script)."""
+    script = Path(sys.executable).with_name("newscorpus")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "crawler.cli"]
 
 
-class PageVariants:
-    """Distinct articles made from one saved page."""
-
-    def __init__(self, page: Page) -> None:
-        try:
-            text, self.encoding = page.html.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, self.encoding = page.html.decode("cp1252", errors="replace"), "cp1252"
-        self.parts = _PROTECTED.split(_CANONICAL.sub("", text))
-        self.prose = [i for i in range(0, len(self.parts), 2) if _is_prose(self.parts[i])]
-        counts = Counter(w for i in self.prose for w in _WORD.findall(self.parts[i]))
-        self.vocabulary = [w for w, _ in counts.most_common()]
-
-    def variant(self, seed: int, canonical: str) -> bytes:
-        rng = random.Random(seed)
-        mapping: dict[str, str] = {}
-        for start in range(0, len(self.vocabulary), BLOCK):
-            block = self.vocabulary[start : start + BLOCK]
-            shuffled = block[:]
-            rng.shuffle(shuffled)
-            mapping.update(zip(block, shuffled, strict=True))
-        parts = self.parts[:]
-        for i in self.prose:
-            parts[i] = _WORD.sub(lambda m: mapping[m.group(0)], parts[i])
-        html = "".join(parts)
-        link = f'<link rel="canonical" href="{canonical}">'
-        head = _HEAD.search(html)
-        html = html[: head.end()] + link + html[head.end() :] if head else link + html
-        return html.encode(self.encoding, errors="replace")
-
-
-def article_path(i: int) -> str:
-    return f"/news/2026/{1 + i % 12:02d}/{1 + i % 28:02d}/story-{i:05d}.html"
-
-
-@dataclass
-class SiteInfo:
-    folder: Path
-    pages: int
-    sources: int
-    raw_bytes: int
-    gzip_bytes: int
-    seconds: float
-
-
-def build_site(sources: list[Page], n: int, origin: str, folder: Path) -> SiteInfo:
-    """Write the site: ``n`` articles (gzip), ``sitemap.xml``, ``robots.txt`` and a home page."""
-    started = time.perf_counter()
-    variants = [PageVariants(p) for p in sources]
-    raw = packed = 0
-    for i in range(n):
-        path = article_path(i)
-        html = variants[i % len(variants)].variant(SEED + i, origin + path)
-        data = gzip.compress(html, compresslevel=1, mtime=0)
-        target = folder / (path.lstrip("/") + ".gz")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        raw += len(html)
-        packed += len(data)
-    locs = "".join(f"<url><loc>{origin}{article_path(i)}</loc></url>\n" for i in range(n))
-    (folder / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{locs}</urlset>\n',
-        encoding="utf-8",
-    )
-    (folder / "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n", encoding="utf-8"
-    )
-    links = "".join(
-        f'<li><a href="{article_path(i)}">Story {i}</a></li>' for i in range(max(0, n - HOME_LINKS), n)
-    )
-    (folder / "index.html").write_text(
-        f"<!doctype html><html><head><title>Bench News</title></head><body><h1>Bench News</h1>"
-        f"<ul>{links}</ul></body></html>",
-        encoding="utf-8",
-    )
-    return SiteInfo(folder, n, len(sources), raw, packed, time.perf_counter() - started)
-
-
-# --------------------------------------------------------------------------------------------------- server
-
-
-class Server:
-    """``bench_server.py`` in its own process, on a socket this process bound (so the port is known first)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(1024)
-        self.origin = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.proc: subprocess.Popen[str] | None = None
-
-    def start(self, folder: Path) -> None:
-        fd = self.sock.fileno()
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("bench_server.py")), str(folder), "--fd", str(fd)],
-            pass_fds=[fd],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on"):
-            raise RuntimeError(f"bench_server.py did not start: {line!r}")
-        self.sock.close()  # the server holds its own copy
-
-    def cpu(self) -> float:
-        assert self.proc is not None
-        return cpu_seconds(self.proc.pid) or 0.0
-
-    def stats(self) -> dict[str, Any]:
-        with urllib.request.urlopen(self.origin + "/__stats", timeout=10) as response:
-            return json.loads(response.read())
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
-            self.proc = None
-
-
-# --------------------------------------------------------------------------------------------------- the ways
-
-
-def scrapy_settings(concurrency: int) -> dict[str, Any]:
-    """What all three ways share (the newscorpus way gets them as ``-s``)."""
-    return {
-        "AUTOTHROTTLE_ENABLED": False,
-        "DOWNLOAD_DELAY": 0,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        "CONCURRENT_REQUESTS": concurrency,
-        "ROBOTSTXT_OBEY": True,
-    }
-
-
-def run_spider(mode: str, origin: str, items_path: Path | None, concurrency: int) -> int:
-    """Child process of the ``bare`` and ``inline`` ways: plain Scrapy, nothing of newscorpus."""
-    import trafilatura
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.spiders import SitemapSpider
-
-    class InlineExtractPipeline:
-        """trafilatura on the reactor thread, one JSONL line per article: the peers' design."""
-
-        def open_spider(self, spider: Any = None) -> None:
-            assert items_path is not None
-            self.fh = open(items_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close_spider
-            self.written = 0
-
-        def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
-            text = trafilatura.extract(item.pop("html"), url=item["url"], include_comments=False)
-            if text:
-                item["text"] = text
-                self.fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-                self.written += 1
-            return item
-
-        def close_spider(self, spider: Any = None) -> None:
-            self.fh.close()
-            print(json.dumps({"written": self.written}), flush=True)
-
-    class BenchSpider(SitemapSpider):
-        name = f"bench-{mode}"
-        sitemap_urls = [origin + "/robots.txt"]
-
-        def parse(self, response: Any) -> Any:
-            self.crawler.stats.inc_value("bench/articles")
-            if mode == "inline":
-                yield {"url": response.url, "html": response.text}
-
-    settings = {
-        **scrapy_settings(concurrency),
-        "LOG_LEVEL": "INFO",
-        "TELNETCONSOLE_ENABLED": False,
-        "ITEM_PIPELINES": {InlineExtractPipeline: 100} if mode == "inline" else {},
-    }
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(BenchSpider)
-    process.crawl(crawler)
-    process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    print(json.dumps({"articles": stats.get("bench/articles", 0)}), flush=True)
-    return 0
-
-
-def command_for(mode: str, origin: str, work: Path, concurrency: int, workers: int | None) -> list[str]:
+def command_for(mode: str, origin: str, work: Path, args: argparse.Namespace) -> list[str]:
     if mode in ("newscorpus", "warc"):
-        command = [sys.executable, "-m", "crawler.cli", "crawl", origin + "/", "--out", str(work / "out")]
-        command += ["--run-id", "bench"] + (["--warc"] if mode == "warc" else [])
-        for name, value in scrapy_settings(concurrency).items():
+        command = [
+            *newscorpus_command(),
+            "crawl",
+            origin + "/",
+            "--out",
+            str(work / "out"),
+            "--run-id",
+            "bench",
+        ]
+        command += (["--warc"] if mode == "warc" else []) + (["--no-state"] if args.no_state else [])
+        for name, value in scrapy_settings(args.concurrency).items():
             command += ["-s", f"{name}={value}"]
-        if workers is not None:
-            command += ["-s", f"NEWSCORPUS_WORKERS={workers}"]
+        if args.workers is not None:
+            command += ["-s", f"NEWSCORPUS_WORKERS={args.workers}"]
         return command
-    command = [sys.executable, str(Path(__file__).resolve()), "--spider", mode, "--origin", origin]
-    command += ["--concurrency", str(concurrency)]
+    command = [sys.executable, str(Path(__file__).with_name("peers.py")), mode, "--origin", origin]
+    command += ["--concurrency", str(args.concurrency)]
     if mode == "inline":
         command += ["--items", str(work / "items.jsonl")]
     return command
+
+
+def pages_done(mode: str, work: Path) -> LineCounter | None:
+    """What counts a way's finished pages as it runs: the lines of its output files."""
+    if mode in ("newscorpus", "warc"):
+        run_dir = work / "out" / "runs" / "bench"
+        return LineCounter(run_dir, ["articles-*.jsonl*", "duplicates.jsonl", "rejected.jsonl"])
+    if mode == "inline":
+        return LineCounter(work, ["items.jsonl"])
+    return None
 
 
 def articles_written(mode: str, run: ChildRun, work: Path) -> dict[str, Any]:
@@ -328,35 +141,36 @@ def articles_written(mode: str, run: ChildRun, work: Path) -> dict[str, Any]:
             "rejected_by_reason": counts.get("rejected_by_reason"),
             "duplicates_by_kind": counts.get("duplicates_by_kind"),
         }
-    lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     merged: dict[str, Any] = {}
-    for line in lines:
-        merged.update(line)
+    for line in run.stdout.splitlines():
+        if line.startswith("{"):
+            merged.update(json.loads(line))
     return {
         "written": merged.get("written", 0 if mode == "bare" else None),
         "articles_seen": merged.get("articles"),
     }
 
 
-def pool_in_checkout() -> bool:
-    """Whether this checkout's crawler reads NEWSCORPUS_WORKERS at all (the worker pool may not have landed)."""
-    for folder in (ROOT / "crawler", ROOT / "pipelines"):
-        for path in folder.rglob("*.py"):
-            if "NEWSCORPUS_WORKERS" in path.read_text(encoding="utf-8", errors="replace"):
-                return True
-    return False
-
-
-def measure(mode: str, server: Server, origin: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+def measure(
+    mode: str, server: Server, work: Path, args: argparse.Namespace
+) -> tuple[dict[str, Any], Timeline]:
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    before_stats, before_cpu = server.stats(), server.cpu()
+    before_stats, before_cpu, log_start = server.stats(), server.cpu(), server.log_length()
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else None
-    run = run_measured(command_for(mode, origin, work, args.concurrency, args.workers), timeout=args.timeout)
+    counter = pages_done(mode, work)
+    command = command_for(mode, server.origin, work, args)
+    run = run_measured(command, timeout=args.timeout, interval=SAMPLE_EVERY, progress=counter)
     after_stats, after_cpu = server.stats(), server.cpu()
+    requests = [(t - run.started, path) for t, path, _ in server.log(log_start)]
+    samples = [(t - run.started, cpu, done) for t, cpu, done in run.series]
+    done_total = counter() if counter is not None else 0
+    line = timeline(mode, LABELS[mode], samples, run.wall, run.cpu, done_total, requests)
+    last_done = next((t for t, _, done in samples if done >= done_total), run.wall) if done_total else None
     result: dict[str, Any] = {
         "mode": mode,
+        "command": command,
         "returncode": run.returncode,
         "wall_seconds": run.wall,
         "pages_per_second": args.pages / run.wall,
@@ -371,36 +185,32 @@ def measure(mode: str, server: Server, origin: str, work: Path, args: argparse.N
         "server_cpu_seconds": after_cpu - before_cpu,
         "server_requests": after_stats["requests"] - before_stats["requests"],
         "server_bytes": after_stats["bytes_sent"] - before_stats["bytes_sent"],
+        "first_request_seconds": line.first_request,
+        "last_article_fetched_seconds": max((t for t, p in requests if p.startswith("/news/")), default=None),
+        "pages_done": done_total,
+        "tail_seconds": None if last_done is None else run.wall - last_done,
         "loadavg_1min_before": load,
     }
     result.update(articles_written(mode, run, work))
     if run.returncode != 0:
         result["stderr_tail"] = run.stderr[-3000:]
         print(f"  {mode} exited with {run.returncode}:\n{run.stderr[-3000:]}", file=sys.stderr)
-    return result
+    return result, line
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def print_rounds(rounds: list[list[dict[str, Any]]], workers: int | None) -> None:
-    header = [
-        "way",
-        "pages/s",
-        "wall s",
-        "CPU s",
-        "cores busy",
-        "main proc",
-        "CPU ms/page",
-        "peak RSS MiB",
-        "peak PSS MiB",
-        "procs",
-        "written",
-        "server CPU s",
-    ]
+    header = ["way", "pages/s", "wall s", "CPU s", "cores busy", "main proc", "CPU ms/page", "peak RSS MiB"]
+    header += ["peak PSS MiB", "procs", "written", "1st request s", "tail s", "load"]
     for n, results in enumerate(rounds, 1):
         rows = []
         for r in results:
             label = LABELS[r["mode"]]
-            if r["mode"] in ("newscorpus", "warc"):
-                label += f" (workers={workers if workers is not None else 'default'})"
+            if r["mode"] in ("newscorpus", "warc") and workers is not None:
+                label += f" (workers={workers})"
             rows.append(
                 [
                     label,
@@ -414,7 +224,9 @@ def print_rounds(rounds: list[list[dict[str, Any]]], workers: int | None) -> Non
                     mib(r["peak_pss_tree_bytes"]),
                     r["max_processes"],
                     "-" if r.get("written") is None else r["written"],
-                    f"{r['server_cpu_seconds']:.2f}",
+                    _seconds(r["first_request_seconds"]),
+                    _seconds(r["tail_seconds"]),
+                    r["loadavg_1min_before"] or "-",
                 ]
             )
         if len(rounds) > 1:
@@ -422,34 +234,66 @@ def print_rounds(rounds: list[list[dict[str, Any]]], workers: int | None) -> Non
         print(table(header, rows))
 
 
-def summarise(rounds: list[list[dict[str, Any]]]) -> dict[str, Any]:
-    by_mode: dict[str, list[dict[str, Any]]] = {}
+def _pairs(rounds: list[list[dict[str, Any]]], a: str, b: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(way a, way b) of each round that ran both."""
+    pairs = []
     for results in rounds:
-        for r in results:
-            by_mode.setdefault(r["mode"], []).append(r)
+        by_mode = {r["mode"]: r for r in results}
+        if a in by_mode and b in by_mode:
+            pairs.append((by_mode[a], by_mode[b]))
+    return pairs
+
+
+def summarise(rounds: list[list[dict[str, Any]]], pages: int) -> dict[str, Any]:
     summary: dict[str, Any] = {}
-    if "inline" in by_mode and "newscorpus" in by_mode:
-        ratios = [
-            c["pages_per_second"] / b["pages_per_second"]
-            for b, c in zip(by_mode["inline"], by_mode["newscorpus"], strict=True)
-        ]
-        rss = max(r["peak_rss_tree_bytes"] for r in by_mode["newscorpus"])
-        summary["ratio_newscorpus_over_inline"] = ratios
+    speed = [
+        (b["pages_per_second"] / a["pages_per_second"]) for a, b in _pairs(rounds, "inline", "newscorpus")
+    ]
+    if speed:
+        target = TARGET_RATIO_SHORT if pages < SHORT_CRAWL else TARGET_RATIO
+        rss = max(
+            r["peak_rss_tree_bytes"] for results in rounds for r in results if r["mode"] == "newscorpus"
+        )
+        summary["ratio_newscorpus_over_inline"] = speed
+        summary["ratio_median"] = statistics.median(speed)
         summary["targets"] = {
-            f"(c) >= {TARGET_RATIO}x (b) in pages/s": all(r >= TARGET_RATIO for r in ratios),
+            f"(c) >= {target}x (b) in pages/s, every round": all(r >= target for r in speed),
             "(c) peak RSS of the tree < 1 GiB": rss < TARGET_RSS,
         }
-    if "newscorpus" in by_mode and "warc" in by_mode:
-        summary["ratio_warc_over_newscorpus"] = [
-            d["pages_per_second"] / c["pages_per_second"]
-            for c, d in zip(by_mode["newscorpus"], by_mode["warc"], strict=True)
-        ]
-    if "bare" in by_mode and "inline" in by_mode:
-        summary["ratio_inline_over_bare"] = [
-            b["pages_per_second"] / a["pages_per_second"]
-            for a, b in zip(by_mode["bare"], by_mode["inline"], strict=True)
-        ]
+    first = [
+        c["first_request_seconds"] - a["first_request_seconds"]
+        for a, c in _pairs(rounds, "bare", "newscorpus")
+        if c["first_request_seconds"] is not None and a["first_request_seconds"] is not None
+    ]
+    if first:
+        summary["first_request_after_bare_seconds"] = first
+        summary.setdefault("targets", {})[
+            f"(c)'s first request <= {TARGET_FIRST_REQUEST} s after (a)'s, every round"
+        ] = all(d <= TARGET_FIRST_REQUEST for d in first)
+    for a, b, key in (
+        ("newscorpus", "warc", "ratio_warc_over_newscorpus"),
+        ("bare", "inline", "ratio_inline_over_bare"),
+    ):
+        ratios = [y["pages_per_second"] / x["pages_per_second"] for x, y in _pairs(rounds, a, b)]
+        if ratios:
+            summary[key] = ratios
     return summary
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    print()
+    for key, label in (
+        ("ratio_inline_over_bare", "(b)/(a) pages/s"),
+        ("ratio_newscorpus_over_inline", "(c)/(b) pages/s"),
+        ("ratio_warc_over_newscorpus", "(d)/(c) pages/s"),
+        ("first_request_after_bare_seconds", "(c)'s first request after (a)'s, s"),
+    ):
+        if key in summary:
+            print(f"{label}: " + ", ".join(f"{r:.2f}" for r in summary[key]))
+    if "targets" in summary:
+        print("targets:")
+        for label, ok in summary["targets"].items():
+            print(f"  [{'met' if ok else 'MISSED'}] {label}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -459,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=None, help="passed to newscorpus as -s NEWSCORPUS_WORKERS=N"
     )
     parser.add_argument("--concurrency", type=int, default=64, help="concurrent requests, all ways (64)")
+    parser.add_argument("--no-state", action="store_true", help="run newscorpus crawl with --no-state")
     parser.add_argument("--data", type=Path, default=SCRAPINGHUB, help="folder of .html / .html.gz pages")
     parser.add_argument(
         "--modes", default=",".join(DEFAULT_MODES), help="comma-separated subset of: " + ", ".join(MODES)
@@ -466,15 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="repeat the ways, alternating their order")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a way is killed")
     parser.add_argument("--out", type=Path, default=RESULTS / "crawl.json", help="where to write the figures")
+    parser.add_argument("--plot", type=Path, help="draw the first round's timeline here (.svg or .png)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary site and outputs")
-    # The child side of the bare and inline ways.
-    parser.add_argument("--spider", choices=("bare", "inline"), help=argparse.SUPPRESS)
-    parser.add_argument("--origin", help=argparse.SUPPRESS)
-    parser.add_argument("--items", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
-    if args.spider:
-        return run_spider(args.spider, args.origin, args.items, args.concurrency)
 
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if set(modes) - set(MODES) or not modes:
@@ -489,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     env = environment()
     tmp = Path(tempfile.mkdtemp(prefix="newscorpus-bench-crawl-"))
     server = Server()
+    rounds: list[list[dict[str, Any]]] = []
+    timelines: list[list[Timeline]] = []
     try:
         print(f"building {args.pages} article pages from {len(sources)} pages of {args.data} ...", flush=True)
         site = build_site(sources, args.pages, server.origin, tmp / "site")
@@ -496,19 +337,20 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"site {server.origin}: {site.pages} articles, {site.raw_bytes / site.pages / 1024:.0f} KB each "
             f"({site.gzip_bytes / site.pages / 1024:.0f} KB gzip), built in {site.seconds:.0f} s; "
-            f"concurrency {args.concurrency}; worker pool in this checkout: "
-            f"{'yes' if pool_in_checkout() else 'no (NEWSCORPUS_WORKERS is not read anywhere yet)'}",
+            f"concurrency {args.concurrency}",
             flush=True,
         )
-        rounds = []
         for n in range(args.rounds):
             order = modes if n % 2 == 0 else modes[::-1]
-            results = []
+            results, lines = [], []
             for mode in order:
                 print(f"round {n + 1}: crawling with {LABELS[mode]} ...", flush=True)
-                results.append(measure(mode, server, server.origin, tmp / mode, args))
+                result, line = measure(mode, server, tmp / mode, args)
+                results.append(result)
+                lines.append(line)
             results.sort(key=lambda r: MODES.index(r["mode"]))
             rounds.append(results)
+            timelines.append(sorted(lines, key=lambda t: MODES.index(t.mode)))
     finally:
         server.stop()
         if args.keep:
@@ -518,17 +360,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print_rounds(rounds, args.workers)
-    summary = summarise(rounds)
-    if "ratio_inline_over_bare" in summary:
-        print("\n(b)/(a) pages/s: " + ", ".join(f"{r:.2f}" for r in summary["ratio_inline_over_bare"]))
-    if "ratio_newscorpus_over_inline" in summary:
-        print("(c)/(b) pages/s: " + ", ".join(f"{r:.2f}" for r in summary["ratio_newscorpus_over_inline"]))
-    if "ratio_warc_over_newscorpus" in summary:
-        print("(d)/(c) pages/s: " + ", ".join(f"{r:.2f}" for r in summary["ratio_warc_over_newscorpus"]))
-    if "ratio_newscorpus_over_inline" in summary:
-        print("targets:")
-        for label, ok in summary["targets"].items():
-            print(f"  [{'met' if ok else 'MISSED'}] {label}")
+    summary = summarise(rounds, args.pages)
+    print_summary(summary)
+    if args.plot and timelines:
+        shown = [t for t in timelines[0] if t.mode != "bare"]
+        plot(shown, args.plot, f"{args.pages} article pages, concurrency {args.concurrency}, whole commands")
+        print(f"timeline drawn to {args.plot}")
     report = {
         "pages": args.pages,
         "sources": site.sources,
@@ -537,8 +374,9 @@ def main(argv: list[str] | None = None) -> int:
         "page_kb_gzip": site.gzip_bytes / site.pages / 1024,
         "concurrency": args.concurrency,
         "workers": args.workers,
-        "worker_pool_in_checkout": pool_in_checkout(),
+        "no_state": args.no_state,
         "rounds": rounds,
+        "timelines": [[t.as_dict() for t in lines] for lines in timelines],
         "summary": summary,
         "environment": env,
     }
