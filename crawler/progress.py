@@ -7,7 +7,8 @@ logging handlers that wrote to the terminal write through the console instead, w
 line above the progress line (rich's own stderr redirection would re-wrap long lines to the terminal width).
 
 Switched on by ``NEWSCORPUS_PROGRESS`` (``newscorpus crawl`` and ``worker`` set it when stderr is a terminal and
-``--quiet`` is not given); off, or on a stderr that is not a terminal, the extension is not loaded at all.
+``--quiet`` is not given); off, or on a stderr that is not a terminal, the extension is not loaded at all, and
+rich is not imported (a twentieth of a second of a crawl's start-up).
 """
 
 from __future__ import annotations
@@ -18,15 +19,16 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.live import Live
-from rich.text import Text
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from pipelines.settings import from_settings, setting
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.live import Live
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +177,8 @@ class ProgressExtension:
         config = from_settings(ProgressConfig, crawler.settings)
         if not config.enabled:
             raise NotConfigured
+        from rich.console import Console
+
         console = Console(file=sys.stderr, stderr=True)
         if not console.is_terminal:
             raise NotConfigured
@@ -194,6 +198,9 @@ class ProgressExtension:
             return None
 
     def start(self) -> None:
+        from rich.live import Live
+        from rich.text import Text
+
         self._started = time.monotonic()
         self._live = Live(
             Text(self.line()),
@@ -220,6 +227,8 @@ class ProgressExtension:
         return progress_line(snapshot(stats, rate, self.queue_size(), now - self._started))
 
     def refresh(self) -> None:
+        from rich.text import Text
+
         if self._live is not None:
             self._live.update(Text(self.line()), refresh=True)
 

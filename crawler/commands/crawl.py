@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.commands.options import add_corpus_arguments, build_settings
-from crawler.gc_tuning import tune_for_crawl
+from crawler.commands.options import add_corpus_arguments, build_settings, start_workers_early
+from crawler.gc_tuning import collector_held, tune_for_crawl
 from crawler.profiles import ProfileError, load_target
 from crawler.state.sqlite import CrawlState, StateLocked
 from crawler.summary import format_summary
@@ -92,6 +92,11 @@ def prepare_run(settings: Any, resume: str | None) -> Path | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with collector_held():  # until the crawl is built (tune_for_crawl)
+        return crawl(args)
+
+
+def crawl(args: argparse.Namespace) -> int:
     if getattr(args, "redis_url", None):
         from crawler.commands.worker import run_distributed_crawl
 
@@ -99,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for target in args.targets:
             load_target(target)  # fail fast, naming the file and key, before Twisted starts
+        start_workers_early(args.settings)
         settings = build_settings(args)
         jobdir = prepare_run(settings, args.resume)
     except StateLocked as exc:
@@ -114,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
     from crawler.extensions import prepare_workers
 
-    prepare_workers(settings)  # the workers' imports run while Scrapy sets itself up
+    prepare_workers(settings)  # started already unless the settings module set the workers
 
     from scrapy.crawler import CrawlerProcess
 

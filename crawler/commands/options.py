@@ -34,6 +34,24 @@ def apply_set_options(settings: Any, pairs: list[str]) -> Any:
     return settings
 
 
+def start_workers_early(pairs: list[str]) -> None:
+    """Start the worker pool's fork server now, before Scrapy is imported and the settings are built, unless the
+    ``-s NAME=VALUE`` pairs switch the workers off (see ``pipelines.worker.pool.start_fork_server``).
+
+    Why this early: the fork server imports the stages and loads their models (about a second of one core)
+    before it forks the first worker, so it decides when the workers can take the first pages; this process
+    meanwhile imports Scrapy and builds the crawl (over half a second) on the other core. Only the ``-s`` pairs
+    are read: a settings module that sets the workers to 0 leaves a fork server that forks nothing (the crawl
+    command checks again once the settings are built).
+    """
+    from pipelines.settings import from_settings
+    from pipelines.worker.pool import PoolConfig, start_fork_server
+
+    given = dict(pair.partition("=")[::2] for pair in pairs)
+    if from_settings(PoolConfig, given, task_timeout=0.0, max_tasks_per_worker=0).worker_count() > 0:
+        start_fork_server()
+
+
 def add_corpus_arguments(parser: argparse.ArgumentParser, max_articles_help: str) -> None:
     """The options that shape what a crawl writes, shared by ``crawl`` and ``worker`` (which read them with
     :func:`build_settings`)."""

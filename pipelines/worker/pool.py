@@ -23,10 +23,12 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pipelines.drops import WorkerCrashed, WorkerFailed, WorkerTimedOut
 from pipelines.settings import setting
+
+if TYPE_CHECKING:
+    from pipelines.drops import WorkerFailed
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +160,9 @@ class WorkerPool:
         if self._started is not None and not self._started.done():
             await asyncio.wrap_future(self._started)
         from pebble import ProcessExpired
+
+        # The drop classes load Scrapy: not imported with this module, which a crawl command imports first thing.
+        from pipelines.drops import WorkerCrashed, WorkerTimedOut
 
         name = getattr(function, "__name__", str(function))
         failure: WorkerFailed = WorkerCrashed(name)
