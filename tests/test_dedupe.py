@@ -15,6 +15,7 @@ import pytest
 from pipelines.dedupe.config import DedupeConfig
 from pipelines.dedupe.deduplicator import Deduplicator, open_index
 from pipelines.dedupe.features import text_features
+from pipelines.dedupe.group_commit import GroupCommit
 from pipelines.dedupe.index.base import IndexMismatch
 from pipelines.dedupe.index.memory import MemoryDedupeIndex
 from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
@@ -306,6 +307,34 @@ def test_pipeline_passes_a_kept_article_on_once_its_update_is_committed(tmp_path
     assert asyncio.run(crawl()) >= 0.05
     assert seen == {"a": ["a", "b"], "b": ["a", "b"], "c": ["a", "b", "c"]}
     pipeline.close_spider()
+
+
+def test_a_group_is_committed_at_once_when_no_page_is_being_worked_on(tmp_path: Path) -> None:
+    """The last articles of a crawl do not wait for the group's timer: once the worker pool is idle, no article
+    can join the group soon, so it is committed (the timer here is an hour: only the idle commit can end it)."""
+    index = SQLiteDedupeIndex(tmp_path / "dedupe.sqlite", group_commit=True)
+    dedup = Deduplicator(index=index, run_id="r")
+    busy = [True]
+    group = GroupCommit(index, delay=3600, every=64, idle=lambda: not busy[0])
+
+    def stored() -> list[str]:
+        with closing(sqlite3.connect(tmp_path / "dedupe.sqlite")) as reader:
+            return sorted(row[0] for row in reader.execute("SELECT id FROM entries"))
+
+    async def crawl() -> list[list[str]]:
+        assert dedup.check(item("a", story("bridge-1"))).keep
+        first = asyncio.ensure_future(group.committed())  # other pages are in the workers: "a" waits
+        await asyncio.sleep(0)
+        seen = [stored()]
+        busy[0] = False  # the workers finished the last page: "b" closes the group with "a" in it
+        assert dedup.check(item("b", story("vote-3"))).keep
+        await asyncio.wait_for(asyncio.gather(first, group.committed()), timeout=60)
+        seen.append(stored())
+        return seen
+
+    assert asyncio.run(crawl()) == [[], ["a", "b"]]
+    group.close()
+    dedup.close()
 
 
 def test_a_failed_group_commit_fails_its_articles_and_leaves_the_index_without_them(

@@ -40,6 +40,22 @@ def test_runs_in_other_processes(pool: WorkerPool) -> None:
     assert os.getpid() not in {pid for pid, _ in results}
 
 
+def test_the_pool_is_idle_only_with_no_task_given_and_unfinished(pool: WorkerPool) -> None:
+    """What the dedupe stage's group commit reads: a task counts from the moment it is given (waiting for the
+    workers included) until its result is back; an inline pool, whose work leaves no trace, is never idle."""
+
+    async def one_task() -> tuple[bool, bool]:
+        assert pool.idle()
+        task = asyncio.ensure_future(pool.run(pool_tasks.pid_and_square, 4))
+        await asyncio.sleep(0)
+        during = pool.idle()
+        await task
+        return during, pool.idle()
+
+    assert run(one_task()) == (False, True)
+    assert not WorkerPool(0).idle()
+
+
 def test_a_crash_is_retried_once_then_reported(pool: WorkerPool, tmp_path: Path) -> None:
     assert run(pool.run(pool_tasks.die_once, str(tmp_path / "marker"))) == "survived"
     with pytest.raises(WorkerFailed) as failed:

@@ -6,12 +6,17 @@ commit each, 0.25 in groups of 50); committed together, the articles of the last
 stage, so the files never hold an article the index could lose; a crash loses only updates of articles not
 written yet (and of copies, which are found again). Without an asyncio loop (another Twisted reactor) each
 update is committed at once.
+
+A group is also committed at once when no page is being worked on anywhere (``idle``: the worker pool has no
+task): no article will join it soon, so its articles would only wait for the timer. The last group of a crawl
+is then written without waiting, and so are the first articles while the workers ramp up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
 
@@ -21,7 +26,10 @@ logger = logging.getLogger(__name__)
 class GroupCommit:
     """Commits ``index`` in groups; :meth:`committed` waits for the commit of the update just applied."""
 
-    def __init__(self, index: SQLiteDedupeIndex, delay: float, every: int) -> None:
+    def __init__(
+        self, index: SQLiteDedupeIndex, delay: float, every: int, idle: Callable[[], bool] | None = None
+    ) -> None:
+        """``idle``: says no other article can join the open group soon (see the module docstring)."""
         index.group_commit = True
         self.index = index
         self.delay = delay
@@ -29,6 +37,7 @@ class GroupCommit:
         self._committed: asyncio.Future[None] | None = None  # done when the open group is committed
         self._timer: asyncio.TimerHandle | None = None
         self._in_group = 0
+        self.idle = idle
 
     async def committed(self) -> None:
         """Wait until the update of the article just checked is committed."""
@@ -42,7 +51,7 @@ class GroupCommit:
             self._timer = loop.call_later(self.delay, self.commit)
         committed = self._committed
         self._in_group += 1
-        if self._in_group >= self.every:
+        if self._in_group >= self.every or (self.idle is not None and self.idle()):
             self.commit()
         await committed
 

@@ -69,7 +69,13 @@ class DedupePipeline:
         else:
             self.dedup = Deduplicator(self.config, index, self.run_id)
             if isinstance(index, SQLiteDedupeIndex) and self.config.commit_delay > 0:
-                self.group = GroupCommit(index, self.config.commit_delay, self.config.commit_every)
+                pool = self.work.pool
+                self.group = GroupCommit(
+                    index,
+                    self.config.commit_delay,
+                    self.config.commit_every,
+                    None if pool.inline else pool.idle,
+                )
         self.dedup.open()
 
     async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:

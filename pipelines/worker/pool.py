@@ -112,10 +112,17 @@ class WorkerPool:
         self._pool: Any = None
         self._started: Future[None] | None = None  # done once the workers run (see start)
         self.failures = {"timeout": 0, "crashed": 0}
+        self.in_flight = 0  # tasks given to run() and not finished yet (see idle)
 
     @property
     def inline(self) -> bool:
         return self.workers <= 0
+
+    def idle(self) -> bool:
+        """No task in the workers nor waiting for them: no page is being worked on, so none will reach the
+        later stages soon (the dedupe stage's group commit then commits at once). Never idle inline: the work
+        runs on the caller's thread and leaves no trace to count."""
+        return not self.inline and self.in_flight == 0
 
     def start(self) -> None:
         """Start the workers, without waiting for them: tasks given meanwhile wait in ``run``.
@@ -155,6 +162,14 @@ class WorkerPool:
         """``function(*args)`` in a worker; one retry when the worker crashed or the task timed out."""
         if self.inline:
             return function(*args)
+        self.in_flight += 1
+        try:
+            return await self._run(function, *args)
+        finally:
+            self.in_flight -= 1
+
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        """:meth:`run` in the workers (counted in ``in_flight`` meanwhile, waiting for the start included)."""
         if self._pool is None:
             self.start()
         if self._started is not None and not self._started.done():
