@@ -46,7 +46,8 @@ from common import (
     write_report,
 )
 
-TARGET_RATIO = 0.75
+#: The chain, which does more than extract, costs at most 1/0.95 of bare trafilatura a page on one core.
+TARGET_RATIO = 0.95
 STAGES = ("extract", "clean", "language", "signature")
 OUTSIDE = ("quality", "word_quality")
 

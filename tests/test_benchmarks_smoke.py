@@ -72,7 +72,20 @@ def test_pipeline_benchmark(pages: Path, tmp_path: Path) -> None:
 
 def test_crawl_benchmark(pages: Path, tmp_path: Path) -> None:
     out = tmp_path / "crawl.json"
-    done = run("crawl.py", "--pages", "20", "--data", str(pages), "--out", str(out), "--workers", "1")
+    plot = tmp_path / "timeline.svg"
+    done = run(
+        "crawl.py",
+        "--pages",
+        "20",
+        "--data",
+        str(pages),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--plot",
+        str(plot),
+    )
     report = json.loads(out.read_text(encoding="utf-8"))
     (results,) = report["rounds"]
     assert [r["mode"] for r in results] == ["bare", "inline", "newscorpus"]
@@ -84,6 +97,13 @@ def test_crawl_benchmark(pages: Path, tmp_path: Path) -> None:
     assert by_mode["inline"]["written"] == 20
     assert by_mode["newscorpus"]["written"] >= 15  # distinct copies: dedupe keeps (nearly) all
     assert "(c)/(b)" in done.stdout
+    # The timeline: every way's first request seen by the site, half seconds up to its exit, a drawn plot.
+    (timelines,) = report["timelines"]
+    for line in timelines:
+        assert 0 < line["first_request"] < line["wall"]
+        assert line["seconds"][-1] == line["wall"] and len(line["cores"]) == len(line["done"])
+    assert sum(next(t for t in timelines if t["mode"] == "inline")["done"]) > 0
+    assert "<svg" in plot.read_text(encoding="utf-8")
 
 
 def test_dedupe_benchmark(tmp_path: Path) -> None:
