@@ -494,3 +494,22 @@ def test_forgetting_a_representative_makes_the_copies_it_replaced_represent_thei
         assert {i: e.cluster for i, e in got.items()} == {"a": "a", "b": "b"}, type(index).__name__
         assert _same(got["a"], _entry("a"))
         index.close()
+
+
+def test_the_sqlite_index_counts_and_orders_hits_as_the_memory_index(tmp_path: Path) -> None:
+    """SQLite counts the shared keys of each entry itself: the same counts, in the same order (ties fall alike),
+    also for a query of more keys than one statement takes."""
+    from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
+
+    rng = random.Random(7)
+    keys_of = {f"e{n:03d}": sorted(rng.sample(range(2000), rng.randrange(1, 80))) for n in range(120)}
+    memory, sqlite = MemoryDedupeIndex(), SQLiteDedupeIndex(tmp_path / "dedupe.sqlite")
+    for index in (memory, sqlite):
+        index.open({"k": 1})
+        index.apply(IndexUpdate(add=[(_entry(i), keys) for i, keys in keys_of.items()]))
+    for asked in (keys_of["e007"], sorted(rng.sample(range(2000), 64)), list(range(0, 2000, 3))):
+        for min_hits in (1, 2):
+            expected = memory.query(asked, min_hits)
+            got = sqlite.query(asked, min_hits)
+            assert got == expected and list(got) == list(expected)
+    sqlite.close()

@@ -89,11 +89,18 @@ class SQLiteDedupeIndex:
         return out
 
     def query(self, band_keys: Sequence[int], min_hits: int = 1) -> Counter[str]:
+        # Counted by SQLite: a document shares all its bands with itself and most candidates share a few, so a
+        # row a band hands Python some 70 rows a query, a row a document a handful (the crawl's check and the
+        # end-of-run audit each run one a kept article). Ordered as a row a band came: by the first key.
         hits: Counter[str] = Counter()
         for chunk in _chunks(list(band_keys), 500):
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT id FROM bands WHERE key IN ({marks})", chunk)
-            hits.update(row[0] for row in rows)
+            rows = self.db.execute(
+                f"SELECT id, COUNT(*) FROM bands WHERE key IN ({marks}) GROUP BY id ORDER BY MIN(key), id",
+                chunk,
+            )
+            for rid, count in rows:
+                hits[rid] += count
         return at_least(hits, min_hits)
 
     def get(self, ids: Sequence[str]) -> dict[str, IndexEntry]:
