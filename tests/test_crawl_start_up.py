@@ -24,6 +24,23 @@ print(inspect.stack is full, contextfactory.ScrapyClientContextFactory.__module_
 """
 
 
+_EARLY_WORKERS = """
+import sys
+from multiprocessing import forkserver
+from crawler.commands.options import start_workers_early
+start_workers_early(PAIRS)
+print(forkserver._forkserver._forkserver_pid is not None, "scrapy" in sys.modules)
+"""
+
+
+def test_the_fork_server_starts_before_scrapy_is_imported_unless_the_workers_are_off() -> None:
+    """The ``-s`` pairs of the command line are all it reads: Scrapy's settings are built later."""
+    started = run_snippet(_EARLY_WORKERS.replace("PAIRS", repr(["DOWNLOAD_DELAY=0"])))
+    assert started.split() == ["True", "False"]
+    off = run_snippet(_EARLY_WORKERS.replace("PAIRS", repr(["NEWSCORPUS_WORKERS=0"])))
+    assert off.split() == ["False", "False"]
+
+
 def test_the_sub_command_is_the_first_word_that_is_not_an_option() -> None:
     assert chosen_command(["-vv", "crawl", "https://example.org/", "--out", "x"]) == "crawl"
     assert chosen_command(["-v", "--help"]) is None
