@@ -195,6 +195,19 @@ def test_inline_box_heading_in_the_second_half_does_not_cut_the_article() -> Non
     assert clean_text("\n".join([*BODY, "Related Articles", *headlines])) == "\n".join(BODY)
 
 
+def test_a_single_teaser_card_after_a_closing_heading_goes_with_its_snippet() -> None:
+    """A source and a time stamp over a snippet is a card: the snippet is another story's paragraph (left in, two
+    copies of different stories would share it)."""
+    snippet = (
+        "Officials of the port authority said the new terminal would open in spring, two years later than planned, "
+        "after a dispute over the dredging contract."
+    )
+    text = "\n".join([*BODY, "Related Articles", "News Desk", "35 minutes ago", snippet])
+    assert clean_text(text) == "\n".join(BODY)
+    # Without the card's time stamp, a paragraph after the same heading is article text.
+    assert clean_text("\n".join([*BODY, "Related Articles", snippet])) == "\n".join([*BODY, snippet])
+
+
 def test_a_page_that_is_all_learned_boilerplate_is_dropped() -> None:
     """The empty check reads the text after the site's learned lines are stripped, not before."""
     learner = SiteBoilerplate(BoilerplateConfig(min_pages=2))

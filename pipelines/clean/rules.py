@@ -239,8 +239,11 @@ def is_furniture(line: str, max_words: int = 16) -> bool:
 
 
 def _teaser_evidence(lines: list[str]) -> bool:
-    """What follows a closing heading looks like cards: time stamps, repeated short lines, more furniture."""
+    """What follows a closing heading looks like cards: time stamps (two, or one in the first card's lines: a
+    source and "35 minutes ago" over a snippet), repeated short lines, more furniture."""
     if not lines:
+        return True
+    if any(_TEASER_META_RE.match(line) for line in lines[:3]):
         return True
     meta = sum(1 for line in lines if _TEASER_META_RE.match(line))
     short = Counter(line.lstrip("-–—•· ").lower() for line in lines if _words(line) <= 5)
