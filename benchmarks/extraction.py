@@ -190,6 +190,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "no-prune-teasers": {"prune": {"teasers": False}},
     "no-fallback": {"extract": {"fallback": False}},
     "no-text-node-yardstick": {"extract": {"text_node_share": 0.0}},
+    "no-coverage-rescue": {"extract": {"rescue": False}},
+    "no-empty-strip": {"extract": {"strip_empty": False}},
     "no-clean-tail": {"clean": {"tail": False}},
     "no-clean-furniture": {"clean": {"furniture": False}},
     "no-clean-edges": {"clean": {"edges": False}},

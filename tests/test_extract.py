@@ -590,3 +590,51 @@ def test_a_probe_that_says_it_is_a_website_needs_a_long_text_with_few_links() ->
     with pytest.raises(NotAnArticle, match="page type 'website'"):
         extract_article(page_declaring(head, PARAGRAPHS * 2), url, needs_proof=True)
     assert extract_article(page_declaring(head, PARAGRAPHS * 6), url, needs_proof=True).text
+
+
+def test_an_empty_element_does_not_take_the_text_after_it() -> None:
+    """In precision mode trafilatura deletes an empty element with the text after it: an anchor target in a
+    heading (``<h2><span id=...></span>Heading</h2>``) or an icon before a paragraph's first words."""
+    heading = "Where the ferries will berth"
+    body = (
+        f"<h2><span class='toc-anchor' id='berth'></span>{heading}<span class='toc-end'></span></h2>"
+        f"<p><i class='icon-anchor'></i>{PARAGRAPHS[3].replace('The council', 'The harbour council')}</p>"
+    )
+    text = extract_article(article_page(body_extra=body), "https://harbour-gazette.test/a").text
+    assert heading in text.splitlines()
+    assert "The harbour council will publish a new traffic plan" in text
+    off = ExtractConfig(strip_empty=False)
+    assert heading not in extract_article(article_page(body_extra=body), "https://h.test/a", config=off).text
+
+
+def test_coverage_counts_the_runs_a_text_holds() -> None:
+    from pipelines.extract.main_text import coverage
+
+    runs = [PARAGRAPHS[0], PARAGRAPHS[1]]
+    assert coverage("\n".join(PARAGRAPHS), runs) == 1.0
+    assert coverage(PARAGRAPHS[0], runs) == pytest.approx(len(PARAGRAPHS[0]) / sum(map(len, runs)))
+    # Spacing, punctuation and a first letter set apart (a drop cap) do not hide a run the text holds.
+    dropped = PARAGRAPHS[1][1:].replace(",", " ,").replace("  ", " ")
+    assert coverage(PARAGRAPHS[0] + "\n" + dropped, runs) == 1.0
+    assert coverage("Something else.", runs) == 0.0 and coverage("x", []) == 0.0
+
+
+def test_a_text_from_the_wrong_block_is_rescued(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first pass that took a summary box above the article (prose, so no candidate that lacks it is taken by
+    the fallback) holds little of the page's long text runs: another mode's text that holds them wins."""
+    summary = "Key points: the terminal opens in spring, with twice the capacity of the old one."
+    page = article_page().replace("<main>", f"<main><div class='summary'><p>{summary}</p></div>", 1)
+    _fake_modes(monkeypatch, {"precision": summary, "balanced": "\n".join(PARAGRAPHS)})
+    assert extract_article(page, "https://harbour-gazette.test/a").text.splitlines() == PARAGRAPHS
+    off = ExtractConfig(rescue=False)
+    assert extract_article(page, "https://harbour-gazette.test/a", config=off).text == summary
+
+
+def test_the_rescue_never_takes_a_text_that_holds_no_more_of_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    comments = "\n".join(
+        f"Reader {n} wrote that the old terminal was good enough for everyone." for n in range(30)
+    )
+    _fake_modes(monkeypatch, {"precision": PARAGRAPHS[0], "balanced": comments, "recall": comments})
+    assert extract_article(article_page(), "https://harbour-gazette.test/a").text == PARAGRAPHS[0]

@@ -144,7 +144,7 @@ def extract_article(
         meta = Metadata(canonical_url=url)
 
     headings = _headlines(tree, meta.title)
-    strip_inert(tree)
+    strip_inert(tree, config.strip_empty)
     prune_tree(tree, prune_selectors, config.prune, url=url)
     text = _drop_headline(_main_text(tree, url, config), headings)
     words = len(text.split())

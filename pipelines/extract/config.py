@@ -33,6 +33,10 @@ class ExtractConfig:
     - ``fast``: the first pass skips trafilatura's own readability/justext comparison (our pruning does most of
       that work); ``confident_chars``: a first-pass text shorter than this gets the full comparison anyway;
       ``text_node_share``: below this share of the long text nodes in ``<p>``, they are the yardstick.
+    - ``strip_empty``: empty elements are removed before trafilatura, keeping the text after them
+      (``pipelines.extract.parse.strip_empty``).
+    - ``rescue``: the coverage rescue (``pipelines.extract.main_text._rescue``): a text holding little of the
+      page's long text runs is replaced by another extractor's that holds most of them.
     - ``min_article_words``: a page whose type says "not an article" is dropped when its text is shorter.
     - ``proof_words``, ``proof_link_share``: a page of no article URL shape (a probe, a listing) that says it is a
       website or the like is an article only with at least this many words and less of its text in links (a
@@ -50,6 +54,8 @@ class ExtractConfig:
     fast: bool = True
     confident_chars: int = 600
     text_node_share: float = 0.25
+    strip_empty: bool = True
+    rescue: bool = True
     min_article_words: int = setting("NEWSCORPUS_EXTRACT_MIN_ARTICLE_WORDS", 150)
     proof_words: int = 450
     proof_link_share: float = 0.35

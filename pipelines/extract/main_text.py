@@ -16,6 +16,7 @@ from pipelines.extract.paragraphs import flattened, prose_chars, resegment, trim
 
 logger = logging.getLogger(__name__)
 
+_WORD = re.compile(r"\w+")
 
 #: ``bare_extraction``'s keyword names for the extraction modes, as trafilatura's ``Extractor`` names them.
 _MODE_NAMES = {"favor_precision": "precision", "favor_recall": "recall", "fast": "fast"}
@@ -68,8 +69,31 @@ _LONG_TEXTS = etree.XPath(
 )
 
 
-def _text_node_chars(tree: lxml_html.HtmlElement) -> int:
-    return sum(len(" ".join(node.split())) for node in _LONG_TEXTS(tree))
+def long_runs(tree: lxml_html.HtmlElement) -> list[str]:
+    """The page's long text runs (``_LONG_TEXTS``), whitespace collapsed."""
+    return [" ".join(node.split()) for node in _LONG_TEXTS(tree)]
+
+
+def _words_key(text: str) -> str:
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
+
+
+def coverage(text: str, runs: list[str]) -> float:
+    """The share of the characters of ``runs`` (the page's long text runs) that ``text`` holds.
+
+    A run counts when its words, less the first and the last, are in ``text`` in order: an extractor keeps a
+    run's words but may change its spacing and punctuation, and a drop cap or a word split by markup changes the
+    run's first or last word."""
+    total = sum(len(run) for run in runs)
+    if not total:
+        return 0.0
+    held = _words_key(text)
+    found = 0
+    for run in runs:
+        words = _WORD.findall(run.lower())[1:-1]
+        if words and " " + " ".join(words) + " " in held:
+            found += len(run)
+    return found / total
 
 
 def _baseline_text(tree: lxml_html.HtmlElement) -> str:
@@ -82,9 +106,6 @@ def _baseline_text(tree: lxml_html.HtmlElement) -> str:
         logger.debug("baseline failed", exc_info=True)
         return ""
     return (text or "").strip()
-
-
-_WORD = re.compile(r"\w+")
 
 
 def _shingle_set(text: str) -> set[tuple[str, ...]]:
@@ -122,14 +143,14 @@ def accept_candidate(candidate: str, current: str) -> str | None:
 
 
 def _main_text(tree: lxml_html.HtmlElement, url: str, config: ExtractConfig) -> str:
-    """trafilatura's text, with the fallback rule.
+    """trafilatura's text, with the fallback rule and the coverage rescue.
 
     The first pass is trafilatura in precision mode without its own fallbacks (``fast``): our pruning already
     did the work its readability/justext comparison does on most pages, at a fraction of the time.
 
     The yardstick of "too short" is the page's prose: its ``<p>`` paragraphs of 80 characters or more, or, on a
-    page that holds less than ``text_node_share`` of its long text nodes in such paragraphs (a table layout, text
-    in ``<div>`` or between ``<br>``), those text nodes.
+    page that holds less than ``text_node_share`` of its long text runs in such paragraphs (a table layout, text
+    in ``<div>`` or between ``<br>``), those runs.
 
     Rule: when the first text is shorter than ``fallback_ratio`` of the yardstick or than ``confident_chars``,
     precision mode is run again with trafilatura's own fallbacks, and its text is taken when longer. When the text
@@ -142,30 +163,72 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, config: ExtractConfig) -> 
     comparison has already had its say in the second pass; in balanced mode it differs only in giving
     readability a less pruned tree and takes about 25 ms more a page. The recall candidate keeps it: its
     rules are the lenient ones, which take readability's text where it is half as long again.
+
+    Then the coverage rescue (``_rescue``): a text that holds little of the page's long text runs was taken from
+    the wrong block, however long it is.
     """
-    text = _trafilatura_text(tree, url, favor_precision=config.favor_precision, fast=config.fast)
+    runs: dict[tuple[tuple[str, Any], ...], str] = {}
+
+    def run(**modes: Any) -> str:
+        key = tuple(sorted(modes.items()))
+        if key not in runs:
+            runs[key] = _trafilatura_text(tree, url, **modes)
+        return runs[key]
+
+    text = run(favor_precision=config.favor_precision, fast=config.fast)
     if not config.fallback:
         return text
     yardstick = _paragraph_chars(tree)
     with_baseline = True
-    nodes = _text_node_chars(tree)
+    texts = long_runs(tree)
+    nodes = sum(map(len, texts))
     if yardstick < config.text_node_share * nodes:
         yardstick, with_baseline = nodes, False
     short = config.fallback_ratio * yardstick
     if config.fast and len(text) < max(short, config.confident_chars):
         # Same mode with trafilatura's own readability/justext comparison: its judgement, taken as is.
-        slow = _trafilatura_text(tree, url, favor_precision=config.favor_precision)
+        slow = run(favor_precision=config.favor_precision)
         if len(slow) > len(text):
             text = slow
-    if len(text) >= short:
-        return text
-    candidates: list[Any] = [{"fast": True}] if config.favor_precision else []
-    candidates += [{"favor_recall": True}] + (["baseline"] if with_baseline else [])
-    for how in candidates:
-        other = _baseline_text(tree) if how == "baseline" else _trafilatura_text(tree, url, **how)
-        taken = accept_candidate(other, text)
-        if taken is not None:
-            text = taken
-            if len(text) >= short:
-                break
+    if len(text) < short:
+        candidates: list[Any] = [{"fast": True}] if config.favor_precision else []
+        candidates += [{"favor_recall": True}] + (["baseline"] if with_baseline else [])
+        for how in candidates:
+            other = _baseline_text(tree) if how == "baseline" else run(**how)
+            taken = accept_candidate(other, text)
+            if taken is not None:
+                text = taken
+                if len(text) >= short:
+                    break
+    if config.rescue:
+        text = _rescue(text, texts, run, config)
     return text
+
+
+#: The coverage rescue: a text holding at most ``RESCUE_BELOW`` of the page's long text runs is replaced by a
+#: candidate holding at least ``RESCUE_ABOVE`` of them and ``RESCUE_GAIN`` more than it.
+RESCUE_BELOW = 0.4
+RESCUE_ABOVE = 0.7
+RESCUE_GAIN = 0.4
+
+
+def _rescue(text: str, texts: list[str], run: Any, config: ExtractConfig) -> str:
+    """The text, or a candidate that holds far more of the page's long text runs.
+
+    Why: the first pass and the fallback weigh a candidate against the text already chosen; when that text came
+    from the wrong block (a summary box, a header, a teaser above the article) and reads as prose, no candidate
+    that does not contain it is taken, and the article is lost. The runs of 80 characters or more outside links
+    are where a page's article is (``long_runs``): a text that holds few of them while another extractor's holds
+    most is the wrong block. Measured on the three benchmark sets (``benchmarks/extraction.py --ablate``): the
+    candidates are trafilatura's balanced and recall modes and its precision mode, each with its
+    readability/justext comparison, run on the few pages (about one in twenty-five) whose text holds little."""
+    mine = coverage(text, texts)
+    if not texts or mine > RESCUE_BELOW:
+        return text
+    best, held = text, mine
+    for how in ({}, {"favor_recall": True}, {"favor_precision": config.favor_precision}):
+        other = run(**how)
+        share = coverage(other, texts)
+        if share >= RESCUE_ABOVE and share >= mine + RESCUE_GAIN and share > held:
+            best, held = other, share
+    return best

@@ -115,8 +115,9 @@ _CONTROLS = ("button", "select", "textarea")
 _CONTROL_MAX_CHARS = 200
 
 
-def strip_inert(tree: lxml_html.HtmlElement) -> None:
-    """Drop scripts (except JSON-LD, which the baseline fallback reads) and inert elements, keeping tails."""
+def strip_inert(tree: lxml_html.HtmlElement, empty: bool = True) -> None:
+    """Drop scripts (except JSON-LD, which the baseline fallback reads) and inert elements, keeping tails; with
+    ``empty``, also the empty elements trafilatura deletes (``strip_empty``)."""
     for script in list(tree.iter("script")):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             script.tag = "newscorpus-drop"
@@ -134,3 +135,29 @@ def strip_inert(tree: lxml_html.HtmlElement) -> None:
     etree.strip_elements(tree, "newscorpus-drop", *_INERT, with_tail=False)
     # trafilatura unwraps these (its MANUALLY_STRIPPED): a template's content is the page's text on some sites.
     etree.strip_tags(tree, "template")
+    if empty:
+        strip_empty(tree)
+
+
+#: The elements trafilatura deletes when empty (its ``CUT_EMPTY_ELEMS``), selected in C: no text, no children.
+_EMPTY = etree.XPath(
+    "/descendant::body/descendant::*[not(node())][self::span or self::i or self::b or self::em or self::strong"
+    " or self::p or self::div or self::section or self::article or self::main or self::li or self::dd"
+    " or self::dt or self::blockquote or self::pre or self::q or self::h1 or self::h2 or self::h3 or self::h4"
+    " or self::h5 or self::h6]"
+)
+
+
+def strip_empty(tree: lxml_html.HtmlElement) -> None:
+    """Remove the empty elements trafilatura deletes, keeping the text that follows each.
+
+    Why: in precision mode trafilatura deletes them with their tails (``prune_html``), so an anchor target or an
+    icon in front of a text (``<h3><span id="x"></span>Heading</h3>``, ``<p><i class="icon"></i>Text</p>``)
+    takes that text with it: headings and first sentences lost on many pages. Its balanced mode keeps the tails,
+    as this does; what is left for trafilatura to judge is the same text."""
+    empty = _EMPTY(tree)
+    if not empty:
+        return
+    for el in empty:
+        el.tag = "newscorpus-empty"
+    etree.strip_tags(tree, "newscorpus-empty")
