@@ -447,3 +447,24 @@ def test_cut_and_earlier_version_are_duplicates_of_the_full_story_which_is_kept(
         assert relations["fce"[order.index(cut)]] == "cut"
         assert relations["fce"[order.index(earlier)]] == "version"
         assert all(line["kind"] == "near" for line in lines_out)
+
+
+def test_a_cut_of_a_long_story_is_found_through_its_lead() -> None:
+    """A cut to the first paragraphs shares a few percent of a long story's shingles: the two signatures share no
+    band, the leads do (``fingerprint.lead_keys``), and the cut is verified and recorded as one."""
+    from pipelines.dedupe.fingerprint import band_keys, fingerprint
+
+    others = ("bridge-1", "final-1", "fire-1", "vote-1", "breach-1", "app-1")
+    full = "\n".join([story("rates-1"), *(story(name).split("\n", 1)[1] for name in others)])
+    cut = "\n".join(["Posted: March 4, 2024 9:30 AM", *story("rates-1").splitlines()[:3]])
+    a, b = fingerprint(full), fingerprint(cut)
+    assert len(set(band_keys(a.signature, 2)) & set(band_keys(b.signature, 2))) < 2
+    assert len(set(a.bands) & set(b.bands)) >= 2
+    for order in (("full", "cut"), ("cut", "full")):
+        dedup = Deduplicator()
+        texts = {"full": full, "cut": cut}
+        decisions = {name: dedup.check(item(name, texts[name])) for name in order}
+        lines = [d.drop().record(item(n, "x")) for n, d in decisions.items() if not d.keep]
+        lines += [r for d in decisions.values() for r in d.retract]
+        assert [(line["id"], line["kind"], line["relation"]) for line in lines] == [("cut", "near", "cut")]
+        assert dedup.audit() == []

@@ -12,6 +12,8 @@ from pipelines.dedupe.fingerprint import (
     Overlap,
     band_keys,
     fingerprint,
+    lead_keys,
+    lsh_keys,
     normalize_text,
     numbers_of,
     ordered_sample,
@@ -143,4 +145,21 @@ def test_overlap_equals_its_definition_to_the_last_bit() -> None:
 def test_fingerprint_carries_its_band_keys() -> None:
     config = FingerprintConfig(rows_per_band=4)
     fp = fingerprint("The council approved the budget for the new bridge on Tuesday evening. " * 5, config)
-    assert fp.bands == band_keys(fp.signature, 4) and len(fp.bands) == config.num_perm // 4
+    assert (
+        fp.bands == band_keys(fp.signature, 4) and len(fp.bands) == config.num_perm // 4
+    )  # a lead too short
+    long = fingerprint(STORY, config)
+    assert long.bands == lsh_keys(long.signature, long.sample, config)
+    assert long.bands[: config.num_perm // 4] == band_keys(long.signature, 4)
+
+
+def test_lead_keys_are_banded_after_the_signature_and_shared_by_a_cut() -> None:
+    config = FingerprintConfig()
+    full = fingerprint(STORY + " " + OTHER, config)
+    cut = fingerprint("Updated 9:30 a.m. " + STORY[:350], config)
+    bands = config.num_perm // config.rows_per_band
+    lead = lead_keys(full.sample, config)
+    assert len(lead) == config.lead_perm // config.rows_per_band
+    assert {k >> 55 for k in lead} == set(range(bands, bands + len(lead)))
+    assert len(set(lead) & set(lead_keys(cut.sample, config))) >= 0.2 * len(lead)
+    assert not set(lead) & set(lead_keys(fingerprint(OTHER, config).sample, config))

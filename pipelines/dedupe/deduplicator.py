@@ -43,7 +43,7 @@ from typing import Any
 
 from pipelines.dedupe.config import DedupeConfig
 from pipelines.dedupe.features import TextFeatures, text_features
-from pipelines.dedupe.fingerprint import Fingerprint, band_keys, normalize_text, overlap, relation, text_hash
+from pipelines.dedupe.fingerprint import Fingerprint, lsh_keys, normalize_text, overlap, relation, text_hash
 from pipelines.dedupe.index.base import DedupeIndex, IndexEntry, IndexUpdate
 from pipelines.dedupe.index.memory import MemoryDedupeIndex
 from pipelines.dedupe.index.sqlite import SQLiteDedupeIndex
@@ -161,7 +161,7 @@ class Deduplicator:
         for entry in self.index.get(sorted(kept)).values():
             if entry.cluster != entry.id:
                 continue
-            keys = band_keys(entry.signature, self.config.rows_per_band)
+            keys = lsh_keys(entry.signature, entry.sample, self.fp_config)
             hits = self.index.query(keys, self.config.min_band_hits)
             others = [i for i, _ in hits.most_common() if i in kept and i > entry.id]
             for other in self.index.get(others).values():
@@ -197,7 +197,7 @@ class Deduplicator:
             features = text_features(record.get("text") or "", record.get("language"), self.fp_config)
         fp = features.fingerprint
         entry = self._entry(record, rid, features)
-        keys = fp.bands or band_keys(fp.signature, self.config.rows_per_band)
+        keys = fp.bands or lsh_keys(fp.signature, fp.sample, self.fp_config)
 
         url_key, text_key = f"u:{rid}", f"t:{fp.text_hash}"
         found = self.index.resolve([url_key, text_key])
@@ -350,7 +350,7 @@ class Deduplicator:
         for match in ranked:
             old = match.entry
             old.cluster = entry.id
-            update.add.append((old, band_keys(old.signature, self.config.rows_per_band)))
+            update.add.append((old, lsh_keys(old.signature, old.sample, self.fp_config)))
             how = relation(_as_fingerprint(old), _as_fingerprint(entry)) if match.kind == "near" else None
             retract.append(
                 duplicate_record(

@@ -28,12 +28,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 #: Bumped whenever a change here alters signatures or samples: stored indexes record it and refuse a mismatch.
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
 
 _NON_WORD = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -55,6 +55,10 @@ class FingerprintConfig:
     #: that about ``sample_target`` shingles are kept, between 1 and ``max_modulus`` (powers of two).
     sample_target: int = 384
     max_modulus: int = 8
+    #: The lead's LSH keys (``lead_keys``): the first ``lead_shingles`` shingles of the sample thinned to
+    #: ``max_modulus`` (about 8 characters each: the first 500 characters), ``lead_perm`` permutations.
+    lead_shingles: int = 64
+    lead_perm: int = 64
 
     def params(self) -> dict[str, int | str]:
         """What a stored index must agree with."""
@@ -65,6 +69,8 @@ class FingerprintConfig:
             "num_perm": self.num_perm,
             "rows_per_band": self.rows_per_band,
             "seed": self.seed,
+            "lead_shingles": self.lead_shingles,
+            "lead_perm": self.lead_perm,
         }
 
 
@@ -78,8 +84,8 @@ class Fingerprint:
     modulus: int
     shingles: int  # number of shingle positions (about the text's length in characters)
     numbers: frozenset[str] = field(default_factory=frozenset)
-    #: The signature's LSH keys (``band_keys``), computed with the signature so that a crawl's worker process
-    #: pays for them, not the reactor; empty when not computed.
+    #: The text's LSH keys (``lsh_keys``: the signature's and the lead's), computed with the signature so that a
+    #: crawl's worker process pays for them, not the reactor; empty when not computed.
     bands: list[int] = field(default_factory=list)
 
 
@@ -164,11 +170,12 @@ def signature(hashes: np.ndarray, config: FingerprintConfig) -> np.ndarray:
     return np.asarray(matrix.to_rows()[0], dtype=np.uint32)
 
 
-def band_keys(sig: np.ndarray, rows_per_band: int) -> list[int]:
+def band_keys(sig: np.ndarray, rows_per_band: int, first_band: int = 0) -> list[int]:
     """One LSH key per band: the band number in the top bits, a hash of the band's values below.
 
     Keys fit in a signed 64-bit integer (SQLite's INTEGER, a Redis key suffix) and differ between bands, so
-    one flat table of (key, id) serves every band.
+    one flat table of (key, id) serves every band; ``first_band`` numbers the bands of a second signature after
+    the first one's (at most 256 bands in all).
     """
     bands = len(sig) // rows_per_band
     values = sig[: bands * rows_per_band].astype(np.uint64).reshape(bands, rows_per_band)
@@ -176,8 +183,35 @@ def band_keys(sig: np.ndarray, rows_per_band: int) -> list[int]:
     for j in range(rows_per_band):
         h = _mix64(h * _BASE + values[:, j])
     low = h & np.uint64((1 << 55) - 1)
-    keys = (np.arange(bands, dtype=np.uint64) << np.uint64(55)) | low
+    keys = (np.arange(first_band, first_band + bands, dtype=np.uint64) << np.uint64(55)) | low
     return [int(k) for k in keys]
+
+
+#: A lead of fewer sampled shingles than this gets no keys (its few shingles make chance matches).
+LEAD_MIN_SHINGLES = 16
+
+
+def lead_keys(sample: np.ndarray, config: FingerprintConfig) -> list[int]:
+    """LSH keys of the text's lead: a MinHash of its first shingles, banded after the signature's bands.
+
+    Why: an outlet that runs the first two or three paragraphs of a wire story shares a tenth of the full story's
+    shingles or less, so the two signatures seldom share a band and the cut is never a candidate, though it is
+    contained in the story. Their leads are the same text. The lead is read from the ordered sample thinned to
+    ``max_modulus`` (every text's sample holds those shingles, chosen by hash value, so two copies of a lead
+    sample the same ones), which also lets the keys of a stored entry be computed again from what the index keeps.
+    """
+    lead = thin(sample, config.max_modulus)[: config.lead_shingles]
+    if len(lead) < LEAD_MIN_SHINGLES:
+        return []
+    sig = signature(
+        _mix64(lead.astype(np.uint64)), replace(config, num_perm=config.lead_perm, seed=config.seed + 1)
+    )
+    return band_keys(sig, config.rows_per_band, first_band=config.num_perm // config.rows_per_band)
+
+
+def lsh_keys(sig: np.ndarray, sample: np.ndarray, config: FingerprintConfig) -> list[int]:
+    """Every LSH key of a text: its signature's bands, then its lead's (``lead_keys``)."""
+    return band_keys(sig, config.rows_per_band) + lead_keys(sample, config)
 
 
 def numbers_of(text: str) -> frozenset[str]:
@@ -192,14 +226,15 @@ def fingerprint(text: str, config: FingerprintConfig | None = None) -> Fingerpri
     hashes = shingle_hashes(normalized, config.shingle_size)
     modulus = choose_modulus(len(hashes), config)
     sig = signature(hashes, config)
+    sample = ordered_sample(hashes, modulus)
     return Fingerprint(
         text_hash=text_hash(normalized),
         signature=sig,
-        sample=ordered_sample(hashes, modulus),
+        sample=sample,
         modulus=modulus,
         shingles=len(hashes),
         numbers=numbers_of(normalized),
-        bands=band_keys(sig, config.rows_per_band),
+        bands=lsh_keys(sig, sample, config),
     )
 
 
