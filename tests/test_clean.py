@@ -215,3 +215,30 @@ def test_a_page_that_is_all_learned_boilerplate_is_dropped() -> None:
     finish_clean({"domain": "valley.test"}, page, learner)
     with pytest.raises(NoTextAfterClean):
         finish_clean({"domain": "valley.test"}, page, learner)
+
+
+def test_menu_rows_of_a_layout_table_go_and_data_rows_stay() -> None:
+    """Older pages laid out in tables come out as rows of cells: a row of menu labels is furniture, a row of a
+    data table (numbers, its header) is text."""
+    rows = [
+        "| Newsletter | Site Map | | Search | Advanced Search |",
+        "| FREE Newsletter |",
+        "| Sunday, 20 January, 2008 | Subscribe | News Research Centre | Place a Classified Ad |",
+        "| Copyright and Trade Mark Notice |",
+    ]
+    data = ["| Year | Passengers | Ferries |", "| 2023 | 1,204,000 | 14 |", "| 2024 | 1,310,500 | 16 |"]
+    text = "\n".join([rows[0], *BODY[:2], rows[1], *data, rows[2], BODY[2], rows[3]])
+    assert clean_text(text).splitlines() == [*BODY[:2], *data, BODY[2]]
+
+
+def test_a_rights_line_goes_wherever_it_stands() -> None:
+    rights = (
+        "Copyright 2008 Associated Press. All rights reserved. This material may not be published, broadcast, "
+        "rewritten, or redistributed."
+    )
+    text = "\n".join([BODY[0], rights, *BODY[1:]])
+    assert clean_text(text) == "\n".join(BODY)
+    # A sentence about copyright is not a rights line.
+    prose = "Copyright law gives the authors of the study the last word on how it is used, the court said."
+    text = "\n".join([BODY[0], prose, *BODY[1:], *BODY])
+    assert clean_text(text) == text

@@ -58,6 +58,10 @@ FURNITURE = (
     r"print(?:\s+(?:this\s+)?(?:article|page|story))?|e-?mail(?:\s+this\s+(?:article|story))?|order\s+reprints?|reprints?|"
     r"share(?:\s+(?:this|the)\s+(?:article|story|post|page))?(?:\s+(?:on|via)\s+\w+)?|shares?|"
     r"(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|copy\s+link|flipboard)|"
+    # site menus and legal links, as labels of their own
+    r"(?:free\s+|e-?mail\s+|daily\s+|our\s+)?newsletters?|site\s*map|advanced\s+search|rss(?:\s+feeds?)?|"
+    r"contact\s+us|about\s+us|privacy\s+(?:policy|notice)|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|"
+    r"copyright(?:\s+(?:and|&)\s+trade\s*marks?)?(?:\s+(?:notice|policy))?|"
     r"follow\s+us(?:\s+on\s+.{1,40})?|like\s+us\s+on\s+facebook|"
     r"(?:sign\s+up|subscribe)\s+(?:to|for)\s+(?:our|the)\s+.{0,40}newsletter.{0,60}|subscribe(?:\s+now)?|"
     r"click\s+here\s+to\s+(?:subscribe|comment|read\s+more|share).*|"
@@ -174,7 +178,7 @@ _SIGNOFF_RE = re.compile(
 #: Short label lines: "Filed under: ...", "Tags: ...", reading time.
 _LABEL_LINE_RE = re.compile(
     r"^\W*(?:(?:filed|posted)\s+(?:under|in)|tags?|tagged(?:\s+with)?|categor(?:y|ies)|categoria|kategorie|"
-    r"topics|themen|etiquetas|schlagwörter|reading\s+time|tempo\s+de\s+leitura|lesezeit|temps\s+de\s+lecture|"
+    r"(?:related\s+)?topics|themen|etiquetas|schlagwörter|reading\s+time|tempo\s+de\s+leitura|lesezeit|temps\s+de\s+lecture|"
     r"tiempo\s+de\s+lectura)\s*[:：]|^\W*\d+\s*(?:-|\s)?\s*min(?:ute)?s?\.?\s+read\W*$|^\W*\d+\s*분\s*소요\W*$",
     re.IGNORECASE,
 )
@@ -279,9 +283,45 @@ def _is_link_out(line: str, config: CleanConfig) -> bool:
     return _words(line) <= config.max_link_out_words and bool(_LINK_OUT_RE.match(line))
 
 
+_RIGHTS_RE = re.compile(r"^[\W_]*copyright\s+(?:\(c\)\s*)?(?:19|20)\d\d\b", re.IGNORECASE)
+
+
 def _is_credit(line: str, config: CleanConfig) -> bool:
-    """A short line with a copyright sign is a photo credit or a rights notice, wherever it stands."""
-    return "©" in line and _words(line) <= config.max_credit_words
+    """A short line with a copyright sign, or that opens with "Copyright 2008", is a photo credit or a rights
+    notice, wherever it stands."""
+    if _words(line) > config.max_credit_words:
+        return False
+    return "©" in line or bool(_RIGHTS_RE.match(line))
+
+
+#: A table row as trafilatura writes it: "| cell | cell |".
+_ROW_RE = re.compile(r"^\|.*\|$")
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _is_menu_row(line: str, config: CleanConfig) -> bool:
+    """A row of a layout table that is a site's menu: every cell a short label ("| Newsletter | Site Map |
+    Search |"), or furniture.
+
+    Why: pages laid out in tables (older sites) come out of trafilatura as rows of cells, and their menus and
+    legal links as rows of a few words each; a data table's cells hold numbers (at most one label-only cell
+    without a digit is a header row's first cell, kept with its row), and text cells end like sentences."""
+    if not _ROW_RE.match(line):
+        return False
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    cells = [cell for cell in cells if cell.strip("-–—•·* ")]
+    if not cells:
+        return True
+    if all(is_furniture(cell, config.max_furniture_words) or _is_credit(cell, config) for cell in cells):
+        return True
+    if len(cells) < 2:
+        return False
+    short = all(_words(cell) <= 4 and not _SENTENCE_END_RE.search(cell) for cell in cells)
+    return (
+        short
+        and sum(1 for cell in cells if any(ch.isdigit() for ch in cell)) <= 1
+        and any(is_furniture(cell, config.max_furniture_words) for cell in cells)
+    )
 
 
 def _cut_signoff(lines: list[str], config: CleanConfig) -> list[str]:
@@ -337,6 +377,7 @@ def clean_text(text: str, config: CleanConfig | None = None) -> str:
                 is_furniture(line, config.max_furniture_words)
                 or _is_link_out(line, config)
                 or _is_credit(line, config)
+                or _is_menu_row(line, config)
                 or (_words(line) <= config.max_furniture_words and bool(_LABEL_LINE_RE.search(line)))
             )
         ]
