@@ -242,3 +242,11 @@ def test_a_rights_line_goes_wherever_it_stands() -> None:
     prose = "Copyright law gives the authors of the study the last word on how it is used, the court said."
     text = "\n".join([BODY[0], prose, *BODY[1:], *BODY])
     assert clean_text(text) == text
+
+
+def test_a_data_table_at_the_end_is_not_taken_for_dates_or_teasers() -> None:
+    """Rows of dates and values close the text and repeat their separators: neither datelines at the edge nor
+    teaser cards after a heading."""
+    table = ["| Date | Change |", "|---|---|", *(f"| {m}/1/2024 | +{m}.{m}% |" for m in range(1, 13))]
+    text = "\n".join([*BODY, "Related", BODY[0] + " More on the figures below.", *table])
+    assert clean_text(text).splitlines()[-12:] == table[-12:]

@@ -250,7 +250,10 @@ def _teaser_evidence(lines: list[str]) -> bool:
     if any(_TEASER_META_RE.match(line) for line in lines[:3]):
         return True
     meta = sum(1 for line in lines if _TEASER_META_RE.match(line))
-    short = Counter(line.lstrip("-–—•· ").lower() for line in lines if _words(line) <= 5)
+    # Table rows repeat their separators and short cells: a table, not cards.
+    short = Counter(
+        line.lstrip("-–—•· ").lower() for line in lines if _words(line) <= 5 and not _ROW_RE.match(line)
+    )
     repeated = sum(n for n in short.values() if n >= 2)
     furniture = sum(1 for line in lines if is_furniture(line) or _TAIL_RE.match(line))
     return meta >= 2 or repeated >= 3 or furniture >= 2
@@ -341,6 +344,10 @@ def is_dateline(line: str, max_words: int = 14) -> bool:
     """A short line that is mostly a date: "November 20, 2019 - 11:28", "22 de outubro de 2010 às 20:13"."""
     if _words(line) > max_words or "@" in line:
         return False  # "— Name (@handle) May 3, 2025" closes an embedded post: content, not a dateline
+    if _ROW_RE.match(line):
+        cells = [cell for cell in (c.strip() for c in line.strip("|").split("|")) if cell]
+        if len(cells) >= 2 and all(any(ch.isdigit() for ch in cell) for cell in cells):
+            return False  # a table row of a date and its values: data
     return bool(_YEAR_RE.search(line)) and bool(_DATE_PART_RE.search(line))
 
 
