@@ -136,9 +136,28 @@ def test_furniture_lines_in_several_languages_are_removed_anywhere(line: str) ->
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Want more from Valley Courier? Sign up for our newsletter and never miss a story.",
+        "The best of Valley Courier, delivered to your inbox every morning",
+        "Thank you for subscribing to our daily newsletter.",
+        "Get the Valley Courier app!",
+        "Join our mailing list! Get the weekly briefing first.",
+    ],
+)
+def test_newsletter_and_app_plugs_are_removed_anywhere(line: str) -> None:
+    assert clean_text("\n".join([BODY[0], line, *BODY[1:]])) == "\n".join(BODY)
+
+
+def test_a_sentence_about_newsletters_stays() -> None:
+    line = "She said she subscribes to dozens of newsletters and reads them in her inbox every morning."
+    assert line in clean_text("\n".join([BODY[0], line, *BODY[1:]]))
+
+
+@pytest.mark.parametrize(
     "closing",
     [
-        ["Get the day's headlines in your inbox every morning: sign up for our free newsletter."],
+        ["Get the day's headlines every morning with our free newsletter."],
         ["Follow Valley Courier on Instagram, Facebook and X."],
         ["(Reporting by Ana Ruiz; Editing by Tom Hale)"],
         [

@@ -13,7 +13,8 @@ The rules, applied in order:
    source lines, or more furniture);
 2. ``furniture``, anywhere, whole short lines only: known furniture phrases in several languages ("Leave a
    Comment", "Scroll to Top", "Leia também"), link-outs to other stories ("Read more: <headline>"), short
-   lines with a copyright sign (photo credits) and label lines ("Filed under: ...", "5 min read");
+   lines with a copyright sign (photo credits), label lines ("Filed under: ...", "5 min read") and newsletter
+   or app plugs ("Sign up for our newsletter ...", "... delivered to your inbox");
 3. ``edges``: at the start and the end, credits, furniture and date lines ("November 20, 2019 - 11:28") are
    trimmed until a prose line is met; among the last ``signoff_window`` lines, a sign-off (newsletter or app
    offer, follow/share prompt, contact line, agency credit such as "Reporting by ...", rights notice) is cut
@@ -175,6 +176,20 @@ _SIGNOFF_RE = re.compile(
 )
 
 
+#: Newsletter and app plugs, removed wherever they stand (short lines only): a call to sign up for a newsletter
+#: or a mailing list, "... delivered to your inbox", "Thank you for subscribing", "Get the <outlet> app". The
+#: sign-up verb opens a sentence, so a story that says someone subscribes to a newsletter keeps its line.
+_PLUG_RE = re.compile(
+    r"(?:^\W*|[.!?:]\s+|\bjust\s+|\bplease\s+)(?:sign\s+up|subscribe|register|join)\b.{0,80}"
+    r"\b(?:newsletters?|inbox|mailing\s+list)\b|"
+    r"\bdelivered\s+(?:right\s+|directly\s+|straight\s+)?to\s+your\s+inbox\b|"
+    r"\b(?:directly|straight|right)\s+(?:in)?to\s+your\s+inbox\b|\bthanks?(?:\s+you)?\s+for\s+subscribing\b|"
+    r"^\W*get\s+the\s+.{1,30}\s+app\W*$|^\W*subscribe\s+to\s+get\s+access\b|\bwhen\s+you\s+subscribe\s+today\b|"
+    r"\bnewsletter\s+forwarded\s+to\s+you\b",
+    re.IGNORECASE,
+)
+
+
 #: Short label lines: "Filed under: ...", "Tags: ...", reading time.
 _LABEL_LINE_RE = re.compile(
     r"^\W*(?:(?:filed|posted)\s+(?:under|in)|tags?|tagged(?:\s+with)?|categor(?:y|ies)|categoria|kategorie|"
@@ -210,6 +225,7 @@ class CleanConfig:
       anywhere when teaser evidence follows it.
     - ``min_kept_words``: never cut a tail if fewer words than this would remain before it.
     - ``max_edge_words``: edge lines (credits, copyright) longer than this are kept.
+    - ``max_plug_words``: a newsletter or app plug (``_PLUG_RE``) longer than this is kept (prose about one).
     """
 
     enabled: bool = setting("NEWSCORPUS_CLEAN_ENABLED", True)
@@ -226,6 +242,7 @@ class CleanConfig:
     max_signoff_words: int = 45
     max_dateline_words: int = 14
     max_credit_words: int = 20
+    max_plug_words: int = 30
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -385,6 +402,7 @@ def clean_text(text: str, config: CleanConfig | None = None) -> str:
                 or _is_link_out(line, config)
                 or _is_credit(line, config)
                 or _is_menu_row(line, config)
+                or (_words(line) <= config.max_plug_words and bool(_PLUG_RE.search(line)))
                 or (_words(line) <= config.max_furniture_words and bool(_LABEL_LINE_RE.search(line)))
             )
         ]
