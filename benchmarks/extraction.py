@@ -191,6 +191,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "no-fallback": {"extract": {"fallback": False}},
     "no-text-node-yardstick": {"extract": {"text_node_share": 0.0}},
     "no-coverage-rescue": {"extract": {"rescue": False}},
+    "no-recall-rescue": {"extract": {"recall_rescue": False}},
     "no-empty-strip": {"extract": {"strip_empty": False}},
     "no-clean-tail": {"clean": {"tail": False}},
     "no-clean-furniture": {"clean": {"furniture": False}},

@@ -638,3 +638,36 @@ def test_the_rescue_never_takes_a_text_that_holds_no_more_of_the_page(
     )
     _fake_modes(monkeypatch, {"precision": PARAGRAPHS[0], "balanced": comments, "recall": comments})
     assert extract_article(article_page(), "https://harbour-gazette.test/a").text == PARAGRAPHS[0]
+
+
+SECTION = [
+    f"In the second part of the plan, the {part} will be rebuilt with wider pavements, new lighting and benches "
+    f"along the water, the harbour authority said, and the works should be finished by the autumn."
+    for part in ("eastern quay", "fish market", "old customs house", "ferry car park")
+]
+
+
+def test_a_text_that_lost_a_section_gets_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Precision mode dropped the article's second section: the text is long enough for the fallback but holds
+    little more than half of the page's long text runs; the balanced mode's text holds it and the rest."""
+    page = article_page(body_extra="".join(f"<p>{p}</p>" for p in SECTION))
+    whole = "\n".join(PARAGRAPHS + SECTION)
+    _fake_modes(monkeypatch, {"precision": "\n".join(PARAGRAPHS + SECTION[:2]), "balanced": whole})
+    assert extract_article(page, "https://harbour-gazette.test/a").text == whole
+    off = ExtractConfig(recall_rescue=False)
+    assert extract_article(page, "https://harbour-gazette.test/a", config=off).text.splitlines() == (
+        PARAGRAPHS + SECTION[:2]
+    )
+
+
+def test_the_recall_rescue_adds_sections_not_ads_or_other_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = article_page(body_extra="".join(f"<p>{p}</p>" for p in SECTION))
+    first = "\n".join(PARAGRAPHS + SECTION[:2])
+    ads = [
+        f"| Great deals at the {part} | Click here | Buy now and save |" for part in ("quay", "market")
+    ] * 6
+    # The missing section, with a table of ads in the middle: most of what it adds is not prose; the recall
+    # mode's text lacks the text the first pass has.
+    with_ads = "\n".join(PARAGRAPHS[:2] + ads + PARAGRAPHS[2:] + SECTION)
+    _fake_modes(monkeypatch, {"precision": first, "balanced": with_ads, "recall": "\n".join(SECTION)})
+    assert extract_article(page, "https://harbour-gazette.test/a").text == first

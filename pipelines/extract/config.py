@@ -36,7 +36,8 @@ class ExtractConfig:
     - ``strip_empty``: empty elements are removed before trafilatura, keeping the text after them
       (``pipelines.extract.parse.strip_empty``).
     - ``rescue``: the coverage rescue (``pipelines.extract.main_text._rescue``): a text holding little of the
-      page's long text runs is replaced by another extractor's that holds most of them.
+      page's long text runs is replaced by another extractor's that holds most of them; ``recall_rescue``: a
+      text holding some but not most of them is extended by a candidate that holds it and far more of them.
     - ``min_article_words``: a page whose type says "not an article" is dropped when its text is shorter.
     - ``proof_words``, ``proof_link_share``: a page of no article URL shape (a probe, a listing) that says it is a
       website or the like is an article only with at least this many words and less of its text in links (a
@@ -56,6 +57,7 @@ class ExtractConfig:
     text_node_share: float = 0.25
     strip_empty: bool = True
     rescue: bool = True
+    recall_rescue: bool = True
     min_article_words: int = setting("NEWSCORPUS_EXTRACT_MIN_ARTICLE_WORDS", 150)
     proof_words: int = 450
     proof_link_share: float = 0.35

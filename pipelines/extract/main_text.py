@@ -12,7 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from pipelines.extract.config import ExtractConfig
-from pipelines.extract.paragraphs import flattened, prose_chars, resegment, trim_new_edges
+from pipelines.extract.paragraphs import flattened, is_prose, prose_chars, resegment, trim_new_edges
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, config: ExtractConfig) -> 
                 text = taken
                 if len(text) >= short:
                     break
-    if config.rescue:
+    if config.rescue or config.recall_rescue:
         text = _rescue(text, texts, run, config)
     return text
 
@@ -210,6 +210,18 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, config: ExtractConfig) -> 
 RESCUE_BELOW = 0.4
 RESCUE_ABOVE = 0.7
 RESCUE_GAIN = 0.4
+#: The recall rescue: a text holding at most ``RECALL_BELOW`` of the runs is extended by a candidate that holds
+#: it (``accept_candidate``), at least ``RECALL_GAIN`` more of the runs and ``RECALL_MIN_CHARS`` more characters,
+#: ``RECALL_PROSE_SHARE`` of them in prose lines and list items (``_body_chars``).
+RECALL_BELOW = 0.8
+RECALL_GAIN = 0.15
+RECALL_MIN_CHARS = 250
+RECALL_PROSE_SHARE = 0.6
+
+
+def _body_chars(text: str) -> int:
+    """Characters of the text's prose lines and list items: what an article's sections are made of."""
+    return sum(len(line) for line in text.splitlines() if line.startswith("- ") or is_prose(line))
 
 
 def _rescue(text: str, texts: list[str], run: Any, config: ExtractConfig) -> str:
@@ -221,14 +233,33 @@ def _rescue(text: str, texts: list[str], run: Any, config: ExtractConfig) -> str
     are where a page's article is (``long_runs``): a text that holds few of them while another extractor's holds
     most is the wrong block. Measured on the three benchmark sets (``benchmarks/extraction.py --ablate``): the
     candidates are trafilatura's balanced and recall modes and its precision mode, each with its
-    readability/justext comparison, run on the few pages (about one in twenty-five) whose text holds little."""
+    readability/justext comparison, run on the few pages (about one in twenty-five) whose text holds little.
+
+    The recall rescue (``recall_rescue``): precision mode also drops whole sections of an article it has found
+    (a run of paragraphs it scores as boilerplate), and the text, long enough for the fallback, holds only half
+    of the page's runs. A candidate that keeps the text (as ``accept_candidate`` weighs it: its shingles, its new
+    edge lines prose), holds ``RECALL_GAIN`` more of the runs and adds mostly prose or list items (not a table of
+    ads, not a standfirst alone) takes its place."""
     mine = coverage(text, texts)
-    if not texts or mine > RESCUE_BELOW:
+    if not texts:
         return text
     best, held = text, mine
-    for how in ({}, {"favor_recall": True}, {"favor_precision": config.favor_precision}):
-        other = run(**how)
-        share = coverage(other, texts)
-        if share >= RESCUE_ABOVE and share >= mine + RESCUE_GAIN and share > held:
-            best, held = other, share
+    if config.rescue and mine <= RESCUE_BELOW:
+        for how in ({}, {"favor_recall": True}, {"favor_precision": config.favor_precision}):
+            other = run(**how)
+            share = coverage(other, texts)
+            if share >= RESCUE_ABOVE and share >= mine + RESCUE_GAIN and share > held:
+                best, held = other, share
+    if config.recall_rescue and held <= RECALL_BELOW:
+        current, body = best, _body_chars(best)
+        for how in ({"fast": True}, {}, {"favor_recall": True}):
+            taken = accept_candidate(run(**how), current)
+            if taken is None or len(taken) < len(current) + RECALL_MIN_CHARS:
+                continue
+            if _body_chars(taken) - body >= RECALL_PROSE_SHARE * (len(taken) - len(current)):
+                share = coverage(taken, texts)
+                if share >= held + RECALL_GAIN:
+                    best, held = taken, share
+                    if held > RECALL_BELOW:
+                        break
     return best
