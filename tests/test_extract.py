@@ -649,10 +649,10 @@ SECTION = [
 
 def test_a_text_that_lost_a_section_gets_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
     """Precision mode dropped the article's second section: the text is long enough for the fallback but holds
-    little more than half of the page's long text runs; the balanced mode's text holds it and the rest."""
+    little more than half of the page's long text runs; the recall mode's text holds it and the rest."""
     page = article_page(body_extra="".join(f"<p>{p}</p>" for p in SECTION))
     whole = "\n".join(PARAGRAPHS + SECTION)
-    _fake_modes(monkeypatch, {"precision": "\n".join(PARAGRAPHS + SECTION[:2]), "balanced": whole})
+    _fake_modes(monkeypatch, {"precision": "\n".join(PARAGRAPHS + SECTION[:2]), "recall": whole})
     assert extract_article(page, "https://harbour-gazette.test/a").text == whole
     off = ExtractConfig(recall_rescue=False)
     assert extract_article(page, "https://harbour-gazette.test/a", config=off).text.splitlines() == (
@@ -666,8 +666,10 @@ def test_the_recall_rescue_adds_sections_not_ads_or_other_text(monkeypatch: pyte
     ads = [
         f"| Great deals at the {part} | Click here | Buy now and save |" for part in ("quay", "market")
     ] * 6
-    # The missing section, with a table of ads in the middle: most of what it adds is not prose; the recall
-    # mode's text lacks the text the first pass has.
+    # The missing section, with a table of ads in the middle: most of what it adds is not prose.
     with_ads = "\n".join(PARAGRAPHS[:2] + ads + PARAGRAPHS[2:] + SECTION)
-    _fake_modes(monkeypatch, {"precision": first, "balanced": with_ads, "recall": "\n".join(SECTION)})
+    _fake_modes(monkeypatch, {"precision": first, "recall": with_ads})
+    assert extract_article(page, "https://harbour-gazette.test/a").text == first
+    # Other text (the comments under the article) that lacks what the first pass has.
+    _fake_modes(monkeypatch, {"precision": first, "recall": "\n".join(SECTION[2:] * 3)})
     assert extract_article(page, "https://harbour-gazette.test/a").text == first

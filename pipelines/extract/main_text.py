@@ -210,13 +210,15 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, config: ExtractConfig) -> 
 RESCUE_BELOW = 0.4
 RESCUE_ABOVE = 0.7
 RESCUE_GAIN = 0.4
-#: The recall rescue: a text holding at most ``RECALL_BELOW`` of the runs is extended by a candidate that holds
-#: it (``accept_candidate``), at least ``RECALL_GAIN`` more of the runs and ``RECALL_MIN_CHARS`` more characters,
+#: The recall rescue: a text holding at most ``RECALL_BELOW`` of the runs is extended by a candidate
+#: (``RECALL_CANDIDATES``: trafilatura's recall mode, run on about one page in five) that holds it
+#: (``accept_candidate``), at least ``RECALL_GAIN`` more of the runs and ``RECALL_MIN_CHARS`` more characters,
 #: ``RECALL_PROSE_SHARE`` of them in prose lines and list items (``_body_chars``).
 RECALL_BELOW = 0.8
 RECALL_GAIN = 0.15
 RECALL_MIN_CHARS = 250
 RECALL_PROSE_SHARE = 0.6
+RECALL_CANDIDATES: tuple[dict[str, bool], ...] = ({"favor_recall": True},)
 
 
 def _body_chars(text: str) -> int:
@@ -237,9 +239,10 @@ def _rescue(text: str, texts: list[str], run: Any, config: ExtractConfig) -> str
 
     The recall rescue (``recall_rescue``): precision mode also drops whole sections of an article it has found
     (a run of paragraphs it scores as boilerplate), and the text, long enough for the fallback, holds only half
-    of the page's runs. A candidate that keeps the text (as ``accept_candidate`` weighs it: its shingles, its new
-    edge lines prose), holds ``RECALL_GAIN`` more of the runs and adds mostly prose or list items (not a table of
-    ads, not a standfirst alone) takes its place."""
+    of the page's runs. The recall mode's text (with trafilatura's readability/justext comparison; the balanced
+    mode without it most often lacks the same section) takes its place when it keeps the text (as
+    ``accept_candidate`` weighs it: its shingles, its new edge lines prose), holds ``RECALL_GAIN`` more of the
+    runs and adds mostly prose or list items (not a table of ads, not a standfirst alone)."""
     mine = coverage(text, texts)
     if not texts:
         return text
@@ -250,9 +253,11 @@ def _rescue(text: str, texts: list[str], run: Any, config: ExtractConfig) -> str
             share = coverage(other, texts)
             if share >= RESCUE_ABOVE and share >= mine + RESCUE_GAIN and share > held:
                 best, held = other, share
-    if config.recall_rescue and held <= RECALL_BELOW:
+    # The runs the text lacks must hold the characters a candidate has to add (a pass saved on the other pages).
+    missing = (1 - held) * sum(map(len, texts))
+    if config.recall_rescue and held <= RECALL_BELOW and missing >= RECALL_MIN_CHARS:
         current, body = best, _body_chars(best)
-        for how in ({"fast": True}, {}, {"favor_recall": True}):
+        for how in RECALL_CANDIDATES:
             taken = accept_candidate(run(**how), current)
             if taken is None or len(taken) < len(current) + RECALL_MIN_CHARS:
                 continue
