@@ -214,8 +214,8 @@ RESCUE_GAIN = 0.4
 #: (``RECALL_CANDIDATES``: trafilatura's recall mode, run on about one page in five) that holds it
 #: (``accept_candidate``), at least ``RECALL_GAIN`` more of the runs and ``RECALL_MIN_CHARS`` more characters,
 #: ``RECALL_PROSE_SHARE`` of them in prose lines and list items (``_body_chars``).
-RECALL_BELOW = 0.8
-RECALL_GAIN = 0.15
+RECALL_BELOW = 0.9
+RECALL_GAIN = 0.1
 RECALL_MIN_CHARS = 250
 RECALL_PROSE_SHARE = 0.6
 RECALL_CANDIDATES: tuple[dict[str, bool], ...] = ({"favor_recall": True},)
