@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from extraction import DATA_ROOT, SETS  # noqa: E402  (the three sets, where the extraction benchmark finds them)
+
 from crawler.article_urls import ArticleUrlClassifier, UrlKind, non_article_shape  # noqa: E402
 from crawler.profiles import profile_from_url  # noqa: E402
 
-DATA_ROOT = ROOT.parent / "shared" / "benchmarks" / "extraction"
-SETS = ("scrapinghub", "l3s-gn1", "wcxb-dev")
 NON_ARTICLES = ROOT / "benchmarks" / "url_lists" / "non_articles.txt"
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "url_classifier.json"
 
