@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from common import write_report  # noqa: E402
 from extraction import DATA_ROOT, SETS  # noqa: E402  (the three sets, where the extraction benchmark finds them)
 
 from pipelines.write.shards import iter_records  # noqa: E402
@@ -307,9 +308,7 @@ def main(argv: list[str] | None = None) -> int:
             print("  rejected:", ", ".join(f"{k} {v}" for k, v in result["rejected"].items()) or "none")
             if args.show and lost:
                 print("  kept by the stages, not written:", *lost[: args.show], sep="\n    ")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"figures written to {args.out}")
+    write_report(args.out, figures)
     return 0
 
 

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from common import write_report  # noqa: E402
 from extraction import DATA_ROOT, SETS  # noqa: E402  (the three sets, where the extraction benchmark finds them)
 
 from crawler.article_urls import ArticleUrlClassifier, UrlKind, non_article_shape  # noqa: E402
@@ -137,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "non-articles followed:", *(f"{c} {k} {u}" for c, u, k in false_follows[: args.show]), sep="\n  "
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    print(f"figures written to {args.out}")
+    write_report(args.out, figures)
     return 0
 
 
