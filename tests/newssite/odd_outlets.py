@@ -27,8 +27,7 @@ from tests.newssite.catalog import build_catalog
 from tests.newssite.excerpts import check_snippets, teaser_snippet
 from tests.newssite.feeds import FeedEntry, news_sitemap, robots_txt, rss, sitemap_index, url_sitemap
 from tests.newssite.model import Article, Page, RequestRecord
-from tests.newssite.server import OutletServer
-from tests.newssite.site import RequestLog, loopback_available
+from tests.newssite.site import OutletGroup, RequestLog
 from tests.newssite.theme_common import esc, json_ld
 from tests.newssite.urls import slugify
 
@@ -192,21 +191,17 @@ class OddSite:
     def __init__(self) -> None:
         self.stories = _plan()
         self._log = RequestLog()
-        self._servers: dict[str, OutletServer] = {}
+        self._outlets: OutletGroup | None = None
         self._base: dict[str, str] = {}
         self._rendering = OddRendering()
         self._lock = threading.Lock()
 
     def __enter__(self) -> OddSite:
+        self._outlets = OutletGroup(HOSTS, self._respond, self._log.append, "nginx")
         try:
-            for outlet in OUTLETS:
-                host = HOSTS[outlet] if loopback_available(HOSTS[outlet]) else "127.0.0.1"
-                server = OutletServer(outlet, host, 0, self._respond, self._log.append, "nginx")
-                self._servers[outlet] = server
-                self._base[outlet] = f"http://{host}:{server.port}"
+            self._base = self._outlets.base_urls
             self._rendering = self._render()
-            for server in self._servers.values():
-                server.start()
+            self._outlets.start()
         except BaseException:
             self.stop()
             raise
@@ -218,9 +213,8 @@ class OddSite:
         self.stop()
 
     def stop(self) -> None:
-        servers, self._servers = self._servers, {}
-        for server in servers.values():
-            server.stop()
+        if self._outlets is not None:
+            self._outlets.stop()
 
     # -- what a test asks -------------------------------------------------------------------------------------
 

@@ -22,8 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from tests.newssite.model import Article, Page
-from tests.newssite.server import OutletServer
-from tests.newssite.site import RequestLog, loopback_available
+from tests.newssite.site import OutletGroup, RequestLog
 from tests.newssite.stories_en import (
     BRIDGE_CLOSED,
     CITY_BUDGET,
@@ -159,22 +158,13 @@ class RightsSite:
 
     def __init__(self) -> None:
         self.request_log = RequestLog()
-        self._servers: dict[str, OutletServer] = {}
+        self._outlets: OutletGroup | None = None
         self.base_urls: dict[str, str] = {}
 
     def __enter__(self) -> RightsSite:
-        try:
-            for outlet, host in HOSTS.items():
-                if not loopback_available(host):
-                    host = "127.0.0.1"
-                server = OutletServer(outlet, host, 0, self._respond, self.request_log.append, "nginx/1.24.0")
-                self._servers[outlet] = server
-                self.base_urls[outlet] = f"http://{host}:{server.port}"
-            for server in self._servers.values():
-                server.start()
-        except BaseException:
-            self.stop()
-            raise
+        self._outlets = OutletGroup(HOSTS, self._respond, self.request_log.append, "nginx/1.24.0")
+        self.base_urls = self._outlets.base_urls
+        self._outlets.start()
         return self
 
     def __exit__(
@@ -183,9 +173,8 @@ class RightsSite:
         self.stop()
 
     def stop(self) -> None:
-        servers, self._servers = self._servers, {}
-        for server in servers.values():
-            server.stop()
+        if self._outlets is not None:
+            self._outlets.stop()
 
     @property
     def targets(self) -> list[str]:

@@ -28,7 +28,7 @@ from tests.newssite.model import (
     RequestRecord,
 )
 from tests.newssite.render import SERVER_NAMES, Key, Rendering, render_site
-from tests.newssite.server import OutletServer
+from tests.newssite.server import OutletServer, Recorder, Responder
 from tests.newssite.truth import (
     disallowed_paths,
     expected_articles,
@@ -87,6 +87,32 @@ def loopback_available(host: str) -> bool:
     except OSError:
         return False
     return True
+
+
+class OutletGroup:
+    """The servers of several outlets, each bound on its host (127.0.0.1 where that host cannot be bound), started
+    and stopped together: what a small test site of a few outlets needs before it serves its own pages."""
+
+    def __init__(self, hosts: dict[str, str], respond: Responder, record: Recorder, software: str) -> None:
+        self.servers: dict[str, OutletServer] = {}
+        try:
+            for outlet, host in hosts.items():
+                bound = host if loopback_available(host) else "127.0.0.1"
+                self.servers[outlet] = OutletServer(outlet, bound, 0, respond, record, software)
+        except BaseException:
+            self.stop()
+            raise
+        #: The origin of each outlet, ``http://host:port``.
+        self.base_urls = {o: f"http://{s.server_address[0]}:{s.port}" for o, s in self.servers.items()}
+
+    def start(self) -> None:
+        for server in self.servers.values():
+            server.start()
+
+    def stop(self) -> None:
+        servers, self.servers = self.servers, {}
+        for server in servers.values():
+            server.stop()
 
 
 class NewsSite:
